@@ -1,0 +1,85 @@
+"""The application factory. Nothing here runs at import time."""
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import models
+from config import load_config
+from devservices import ensure_services
+from extensions import cors, limiter, server_session, socketio
+from routes import register_blueprints
+from services import email_service
+from socketio_handlers import register_socket_handlers
+from utils.errors import register_error_handlers
+from utils.logging_setup import configure_logging, init_request_ids
+from utils.redis_client import create_client
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config=None):
+    """Build the app from `config` (a Config object, an APP_ENV name, or None for APP_ENV)."""
+    config = config if config is not None and not isinstance(config, str) else load_config(config)
+    configure_logging(config.LOG_LEVEL, config.LOG_FORMAT)
+    ensure_services(config)
+
+    app = Flask(__name__)
+    app.config.from_object(config)
+    app.json.sort_keys = False
+    if config.TRUSTED_PROXIES:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES,
+                                x_proto=config.TRUSTED_PROXIES, x_host=config.TRUSTED_PROXIES)
+
+    _init_data_services(app)
+    _init_web_extensions(app)
+    email_service.init_app(app)
+    init_request_ids(app)
+    register_error_handlers(app)
+    register_blueprints(app)
+    register_socket_handlers()
+    _init_socketio(app)
+    return app
+
+
+def _init_data_services(app):
+    models.init_app(app)
+    app.extensions["redis"] = create_client(app.config["REDIS_URL"])
+
+
+def _init_web_extensions(app):
+    import redis
+
+    app.config.update(
+        SESSION_TYPE="redis",
+        SESSION_REDIS=redis.Redis.from_url(app.config["REDIS_URL"]),
+        SESSION_KEY_PREFIX="session:",
+        SESSION_USE_SIGNER=False,
+        RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_ENABLED=app.config["RATELIMIT_ENABLED"],
+    )
+    server_session.init_app(app)
+    limiter.init_app(app)
+    cors.init_app(
+        app, origins=app.config["CORS_ORIGINS"], supports_credentials=True,
+        methods=["GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"],
+        allow_headers=["Content-Type", "Authorization", "X-Requested-With", "X-Skip-Toasts"],
+    )
+
+
+def _init_socketio(app):
+    queue = app.config["REDIS_URL"] if app.config["SOCKETIO_MESSAGE_QUEUE"] else None
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=queue,
+        manage_session=False,  # handlers read the live server-side session
+        cors_allowed_origins=app.config["CORS_ORIGINS"],
+        cors_credentials=True,
+        json=None,
+        logger=False,
+        engineio_logger=False,
+    )
+    if queue:
+        log.info("Socket.IO message queue on Redis")

@@ -1,0 +1,153 @@
+"""Configuration read from the environment (a `.env` file is honoured).
+
+One base class holds every setting with its typed parsing; the development,
+testing and production classes change only what differs. `load_config()`
+picks the class named by APP_ENV.
+"""
+import os
+from datetime import timedelta
+
+from dotenv import load_dotenv
+
+DEFAULT_SECRET = "dev-insecure-secret-change-me"
+
+
+def env_str(name, default=None):
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_int(name, default):
+    value = env_str(name)
+    return default if value is None else int(value)
+
+
+def env_bool(name, default=False):
+    value = env_str(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=()):
+    value = env_str(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes the server unsafe or unable to start."""
+
+
+class Config:
+    def __init__(self):
+        # --- runtime ---
+        self.APP_ENV = env_str("APP_ENV", "development")
+        self.HOST = env_str("HOST", "127.0.0.1")
+        self.PORT = env_int("PORT", 5000)
+        self.DEBUG = env_bool("DEBUG", False)
+        self.TESTING = False
+        self.SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET)
+        self.ASYNC_MODE = env_str("ASYNC_MODE", "gevent")
+        self.VAR_DIR = env_str("VAR_DIR", os.path.abspath("var"))
+
+        # --- data services (unset: the embedded default starts them) ---
+        self.MONGO_URI = env_str("MONGO_URI")
+        self.MONGO_DB_NAME = env_str("MONGO_DB_NAME", "parley")
+        self.REDIS_URL = env_str("REDIS_URL")
+        self.SOCKETIO_MESSAGE_QUEUE = env_bool("SOCKETIO_MESSAGE_QUEUE", True)
+
+        # --- web ---
+        self.FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
+        self.CORS_ORIGINS = env_list(
+            "CORS_ORIGINS",
+            [self.FRONTEND_URL, "http://localhost:5000", "http://127.0.0.1:5000"],
+        )
+        self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+        self.SESSION_COOKIE_NAME = "session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = False
+        self.SESSION_PERMANENT = False
+        self.PERMANENT_SESSION_LIFETIME = timedelta(days=env_int("SESSION_LIFETIME_DAYS", 14))
+        self.MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_BYTES", 16 * 1024 * 1024)
+
+        # --- limits ---
+        self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+        self.MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+        self.UPLOAD_DIR = env_str("UPLOAD_DIR", os.path.join(self.VAR_DIR, "uploads"))
+
+        # --- email ---
+        self.EMAIL_BACKEND = env_str("EMAIL_BACKEND", "console")
+        self.SMTP_HOST = env_str("SMTP_HOST", "localhost")
+        self.SMTP_PORT = env_int("SMTP_PORT", 587)
+        self.SMTP_USERNAME = env_str("SMTP_USERNAME")
+        self.SMTP_PASSWORD = env_str("SMTP_PASSWORD")
+        self.SMTP_USE_TLS = env_bool("SMTP_USE_TLS", True)
+        self.MAIL_FROM = env_str("MAIL_FROM", "Parley <no-reply@localhost>")
+        self.SENDGRID_API_KEY = env_str("SENDGRID_API_KEY")
+        self.SENDGRID_API_URL = env_str("SENDGRID_API_URL", "https://api.sendgrid.com")
+
+        # --- logging ---
+        self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+        self.LOG_FORMAT = env_str("LOG_FORMAT", "json")
+
+    def validate(self):
+        """Hook for environment-specific refusals; the base accepts anything."""
+
+
+class DevelopmentConfig(Config):
+    def __init__(self):
+        super().__init__()
+        self.APP_ENV = "development"
+        self.LOG_FORMAT = env_str("LOG_FORMAT", "text")
+
+
+class TestingConfig(Config):
+    def __init__(self):
+        super().__init__()
+        self.APP_ENV = "testing"
+        self.TESTING = True
+        self.SECRET_KEY = "testing-secret-key"
+        self.MONGO_URI = env_str("TEST_MONGO_URI")
+        self.REDIS_URL = env_str("TEST_REDIS_URL")
+        self.MONGO_DB_NAME = "parley_test"
+        self.ASYNC_MODE = "threading"
+        self.SOCKETIO_MESSAGE_QUEUE = False
+        self.LOG_FORMAT = "text"
+        self.LOG_LEVEL = "WARNING"
+
+
+class ProductionConfig(Config):
+    def __init__(self):
+        super().__init__()
+        self.APP_ENV = "production"
+        self.SESSION_COOKIE_SECURE = True
+        self.SESSION_COOKIE_SAMESITE = "None"
+
+    def validate(self):
+        if not self.SECRET_KEY or self.SECRET_KEY == DEFAULT_SECRET or len(self.SECRET_KEY) < 16:
+            raise ConfigError("SECRET_KEY must be set to a long random value in production")
+        if self.DEBUG:
+            raise ConfigError("DEBUG must be off in production")
+        if any(origin.strip() == "*" for origin in self.CORS_ORIGINS):
+            raise ConfigError("CORS_ORIGINS must list exact origins in production, not '*'")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name=None):
+    """Build the config object for APP_ENV (or `name`), reading `.env` first."""
+    load_dotenv(override=False)
+    name = name or env_str("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    config = CONFIGS[name]()
+    config.validate()
+    return config

@@ -1,0 +1,184 @@
+"""A small base over pymongo: declared fields, defaults, id handling, timestamps,
+soft delete and JSON-safe serialisation. Documents stay plain dicts (what
+pymongo returns); the model class holds the operations on its collection.
+"""
+from datetime import datetime, timezone
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import current_app
+from pymongo import ReturnDocument
+
+from utils.errors import NotFound
+from utils.time import isoformat, utcnow
+
+
+class Field:
+    """A declared field: its default (a value or a callable) and whether it is private."""
+
+    def __init__(self, default=None, private=False):
+        self.default = default
+        self.private = private
+
+    def make_default(self):
+        return self.default() if callable(self.default) else self.default
+
+
+def parse_id(value):
+    """An ObjectId from a 24-hex string (or ObjectId); None when malformed."""
+    if isinstance(value, ObjectId):
+        return value
+    if isinstance(value, str) and len(value) == 24:
+        try:
+            return ObjectId(value)
+        except InvalidId:
+            return None
+    return None
+
+
+def to_json_safe(value):
+    """Recursively turn ObjectIds into strings and datetimes into ISO strings."""
+    if isinstance(value, ObjectId):
+        return str(value)
+    if isinstance(value, datetime):
+        return isoformat(value)
+    if isinstance(value, dict):
+        return {key: to_json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_safe(item) for item in value]
+    return value
+
+
+class BaseModel:
+    """Subclasses set `collection_name`, `fields` and `indexes`; they add domain queries."""
+
+    collection_name: str = ""
+    fields: dict = {}
+    indexes: list = []
+    soft_delete: bool = False
+    not_found_message = "Not found"
+    _registry: list = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.collection_name:
+            BaseModel._registry.append(cls)
+
+    @staticmethod
+    def registry():
+        return list(BaseModel._registry)
+
+    @classmethod
+    def collection(cls):
+        return current_app.extensions["mongo_db"][cls.collection_name]
+
+    # ----- building -----
+    @classmethod
+    def new(cls, **values):
+        """A document with every declared field defaulted, plus timestamps; not saved."""
+        unknown = set(values) - set(cls.fields) - {"_id", "created_at", "updated_at"}
+        if unknown:
+            raise ValueError(f"{cls.__name__} has no field(s) {sorted(unknown)}")
+        now = utcnow()
+        doc = {name: field.make_default() for name, field in cls.fields.items()}
+        doc.update(values)
+        doc.setdefault("created_at", now)
+        doc["updated_at"] = now
+        if cls.soft_delete:
+            doc.setdefault("is_deleted", False)
+            doc.setdefault("deleted_at", None)
+        return doc
+
+    @classmethod
+    def insert(cls, **values):
+        doc = cls.new(**values)
+        result = cls.collection().insert_one(doc)
+        doc["_id"] = result.inserted_id
+        return doc
+
+    # ----- reading -----
+    @classmethod
+    def live_filter(cls, query=None):
+        query = dict(query or {})
+        if cls.soft_delete and "is_deleted" not in query:
+            query["is_deleted"] = False
+        return query
+
+    @classmethod
+    def get(cls, doc_id, include_deleted=False, projection=None):
+        """The document with this id, or None (also for a malformed id)."""
+        oid = parse_id(doc_id)
+        if oid is None:
+            return None
+        query = {"_id": oid} if include_deleted else cls.live_filter({"_id": oid})
+        return cls.collection().find_one(query, projection)
+
+    @classmethod
+    def get_or_404(cls, doc_id, message=None, **kwargs):
+        doc = cls.get(doc_id, **kwargs)
+        if doc is None:
+            raise NotFound(message or cls.not_found_message)
+        return doc
+
+    @classmethod
+    def find_one(cls, query, include_deleted=False, **kwargs):
+        query = query if include_deleted else cls.live_filter(query)
+        return cls.collection().find_one(query, **kwargs)
+
+    @classmethod
+    def find(cls, query=None, sort=None, skip=0, limit=0, include_deleted=False, projection=None):
+        query = query if include_deleted else cls.live_filter(query)
+        cursor = cls.collection().find(query, projection)
+        if sort:
+            cursor = cursor.sort(sort)
+        if skip:
+            cursor = cursor.skip(skip)
+        if limit:
+            cursor = cursor.limit(limit)
+        return list(cursor)
+
+    @classmethod
+    def count(cls, query=None, include_deleted=False):
+        query = query if include_deleted else cls.live_filter(query)
+        return cls.collection().count_documents(query)
+
+    # ----- writing -----
+    @classmethod
+    def update(cls, doc_id, set_=None, unset=None, extra=None, query=None):
+        """Apply `$set`/`$unset` (plus any `extra` operators) and return the new document."""
+        oid = parse_id(doc_id)
+        if oid is None:
+            return None
+        update = dict(extra or {})
+        update["$set"] = {**(set_ or {}), "updated_at": utcnow()}
+        if unset:
+            update["$unset"] = {name: "" for name in unset}
+        return cls.collection().find_one_and_update(
+            {"_id": oid, **(query or {})}, update, return_document=ReturnDocument.AFTER)
+
+    @classmethod
+    def mark_deleted(cls, doc_id, **extra_fields):
+        """Soft delete: the document stays (threads keep their shape), flagged deleted."""
+        return cls.update(doc_id, set_={"is_deleted": True, "deleted_at": utcnow(), **extra_fields})
+
+    @classmethod
+    def delete(cls, doc_id):
+        oid = parse_id(doc_id)
+        return oid is not None and cls.collection().delete_one({"_id": oid}).deleted_count == 1
+
+    # ----- output -----
+    @classmethod
+    def to_public(cls, doc):
+        """JSON-safe dict without private fields; `id` and `_id` both carry the hex id."""
+        if doc is None:
+            return None
+        private = {name for name, field in cls.fields.items() if field.private}
+        out = {key: to_json_safe(value) for key, value in doc.items() if key not in private}
+        if "_id" in doc:
+            out["id"] = out["_id"] = str(doc["_id"])
+        return out
+
+
+def utc(dt):
+    """A datetime made timezone-aware in UTC (naive values are taken as UTC)."""
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)

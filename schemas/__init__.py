@@ -1,0 +1,1 @@
+"""Input schemas, one module per domain (see utils.validation)."""

@@ -1,0 +1,1 @@
+"""Socket.IO handlers, one module per domain (see socketio_handlers.py)."""

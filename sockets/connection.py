@@ -1,0 +1,66 @@
+"""Connect, disconnect and presence (realtime.md §1, §4.1)."""
+from flask import request, session
+from flask_socketio import emit, join_room
+
+from extensions import socketio
+from models.base import parse_id
+from models.user import User
+from services import presence
+from services.realtime import emit as broadcast
+from services.realtime import user_room
+from sockets.common import on_event
+from utils.auth import session_user
+from utils.redis_client import get_redis, key
+from utils.time import utcnow
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    user = session_user()
+    if user is None:
+        raise ConnectionRefusedError("Authentication required")
+    user_id, username = str(user["_id"]), user["username"]
+    join_room(user_room(user_id))
+    came_online = presence.socket_connected(user_id, request.sid, session.sid)
+    emit("connected", {"user_id": user_id, "username": username,
+                       "message": "Connected to Parley"})
+    if came_online:
+        broadcast("user_online", {"user_id": user_id, "username": username},
+                  skip_sid=request.sid)
+    broadcast("online_count_update", {"count": presence.online_count()})
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason=None):
+    user_id = _socket_owner(request.sid)
+    if user_id is None:
+        return
+    if presence.socket_disconnected(user_id, request.sid):
+        user = User.get(user_id)
+        User.update(user_id, set_={"last_seen": utcnow()})
+        username = user["username"] if user else None
+        broadcast("user_offline", {"user_id": user_id, "username": username})
+    broadcast("online_count_update", {"count": presence.online_count()})
+
+
+def _socket_owner(sid):
+    # After logout the session is gone, so the owner is read from presence.
+    return get_redis().hget(key("socket", sid), "user_id")
+
+
+def _online_ids(limit=None):
+    ids = [parse_id(user_id) for user_id in presence.online_user_ids()]
+    return [oid for oid in ids if oid is not None][:limit]
+
+
+@on_event("get_online_users")
+def get_online_users(user, _payload):
+    users = User.find({"_id": {"$in": _online_ids(limit=500)}}, projection={"username": 1})
+    emit("online_users_list", {"users": [
+        {"user_id": str(u["_id"]), "username": u["username"]} for u in users]})
+
+
+@on_event("get_admin_count")
+def get_admin_count(user, _payload):
+    emit("admin_online_count", {"count": User.count({"_id": {"$in": _online_ids()},
+                                                    "is_admin": True})})
