@@ -5,6 +5,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models
+from commands import register_commands
 from config import load_config
 from devservices import ensure_services
 from extensions import cors, limiter, server_session, socketio
@@ -38,6 +39,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_blueprints(app)
     register_socket_handlers()
+    register_commands(app)
     _init_socketio(app)
     return app
 
@@ -68,6 +70,18 @@ def _init_web_extensions(app):
     )
 
 
+def _origin_check(allowed):
+    """Socket.IO origins: the configured list, plus the server's own origin
+    (the SPA served by Parley itself, behind any host name)."""
+    allowed = set(allowed)
+
+    def check(origin, environ):
+        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        return origin in allowed or origin == own
+
+    return check
+
+
 def _init_socketio(app):
     queue = app.config["REDIS_URL"] if app.config["SOCKETIO_MESSAGE_QUEUE"] else None
     socketio.init_app(
@@ -75,7 +89,7 @@ def _init_socketio(app):
         async_mode=app.config["ASYNC_MODE"],
         message_queue=queue,
         manage_session=False,  # handlers read the live server-side session
-        cors_allowed_origins=app.config["CORS_ORIGINS"],
+        cors_allowed_origins=_origin_check(app.config["CORS_ORIGINS"]),
         cors_credentials=True,
         json=None,
         logger=False,

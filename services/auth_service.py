@@ -207,8 +207,8 @@ def _accept_totp(user, totp_code):
     if step is None:
         return False
     # Compare-and-set on the last step: two racing sign-ins with one code, one wins.
-    last = user.get("totp_last_step")
-    guard = {"totp_last_step": last} if last is not None else {"totp_last_step": {"$exists": False}}
+    # (`None` matches a missing field too.)
+    guard = {"totp_last_step": user.get("totp_last_step")}
     return User.update(user["_id"], set_={"totp_last_step": step}, query=guard) is not None
 
 

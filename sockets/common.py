@@ -4,7 +4,7 @@ import functools
 import logging
 
 from flask import request
-from flask_socketio import disconnect, emit
+from flask_socketio import ConnectionRefusedError, disconnect, emit  # noqa: A004
 
 from extensions import socketio
 from utils.auth import session_user
@@ -45,5 +45,7 @@ def on_event(name, schema=None, error_event="error"):
 
 @socketio.on_error_default
 def unexpected_socket_error(exc):
+    if isinstance(exc, ConnectionRefusedError):
+        raise exc  # a refused connect must stay refused
     log.exception("socket handler failed (sid %s)", getattr(request, "sid", "?"))
     emit("error", {"message": "Something went wrong"})

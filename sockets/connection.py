@@ -1,6 +1,6 @@
 """Connect, disconnect and presence (realtime.md §1, §4.1)."""
 from flask import request, session
-from flask_socketio import emit, join_room
+from flask_socketio import ConnectionRefusedError, emit, join_room  # noqa: A004
 
 from extensions import socketio
 from models.base import parse_id

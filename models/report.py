@@ -1,0 +1,29 @@
+"""Reports of content and users (rest-accounts §9, §12.4). One per reporter and item."""
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from models.base import BaseModel, Field
+
+
+class Report(BaseModel):
+    collection_name = "reports"
+    not_found_message = "Report not found"
+    fields = {
+        "reporter_id": Field(),
+        "reported_user_id": Field(None),
+        "content_type": Field(),       # post, comment, message, private_message, chatroom, user, ...
+        "content_id": Field(None),
+        "topic_id": Field(None),
+        "reason": Field(""),
+        "description": Field(""),
+        "status": Field("pending"),
+        "content_snapshot": Field(None),
+        "action_taken": Field(None),
+        "reviewed_by": Field(None),
+        "reviewed_at": Field(None),
+    }
+    indexes = [
+        IndexModel([("reporter_id", ASCENDING), ("content_type", ASCENDING),
+                    ("content_id", ASCENDING)], unique=True, name="one_per_reporter_item"),
+        IndexModel([("status", ASCENDING), ("created_at", DESCENDING)], name="by_status"),
+        IndexModel([("content_type", ASCENDING), ("created_at", DESCENDING)], name="by_type"),
+    ]
