@@ -13,6 +13,16 @@ from utils.validation import load
 
 log = logging.getLogger(__name__)
 
+# Functions `(user_id, sid)` run when a socket closes (typing, calls, ...):
+# Socket.IO allows one `disconnect` handler, so domains hook in here.
+disconnect_hooks = []
+
+
+def on_socket_disconnect(hook):
+    """Decorator: run `hook(user_id, sid)` whenever a signed-in socket closes."""
+    disconnect_hooks.append(hook)
+    return hook
+
 
 def on_event(name, schema=None, error_event="error"):
     """Register an authenticated handler for `name`.

@@ -1,4 +1,6 @@
 """Connect, disconnect and presence (realtime.md §1, §4.1)."""
+import logging
+
 from flask import request, session
 from flask_socketio import ConnectionRefusedError, emit, join_room  # noqa: A004
 
@@ -8,10 +10,12 @@ from models.user import User
 from services import presence
 from services.realtime import emit as broadcast
 from services.realtime import user_room
-from sockets.common import on_event
+from sockets.common import disconnect_hooks, on_event
 from utils.auth import session_user
 from utils.redis_client import get_redis, key
 from utils.time import utcnow
+
+log = logging.getLogger(__name__)
 
 
 @socketio.on("connect")
@@ -35,6 +39,11 @@ def on_disconnect(reason=None):
     user_id = _socket_owner(request.sid)
     if user_id is None:
         return
+    for hook in disconnect_hooks:
+        try:
+            hook(user_id, request.sid)
+        except Exception:  # noqa: BLE001 - one domain's failure must not skip presence
+            log.exception("disconnect hook %s failed", getattr(hook, "__name__", hook))
     if presence.socket_disconnected(user_id, request.sid):
         user = User.get(user_id)
         User.update(user_id, set_={"last_seen": utcnow()})
