@@ -121,7 +121,7 @@ class Auth:
         client = client or new_client(self.app)
         with self.app.app_context():
             response = factories.login(client, user)
-        assert response.status_code == 200, response.get_json()
+        assert response.status_code == 200 and response.get_json()["success"], response.get_json()
         return client
 
     def signed_in(self, **fields):
