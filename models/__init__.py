@@ -9,6 +9,7 @@ import pkgutil
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from pymongo import MongoClient
 
 from models.base import BaseModel
@@ -47,6 +48,7 @@ def create_indexes():
 
 
 @click.command("create-indexes")
+@with_appcontext
 def create_indexes_command():
     """Create the MongoDB indexes every model declares."""
     click.echo(f"{create_indexes()} indexes ensured")
