@@ -88,3 +88,24 @@ class Preferences(Schema):
         if value.get("language") not in (None, "en", "pt"):
             raise ValueError("Invalid language")
         return value
+
+
+class RecoveryInitiate(Schema):
+    email: Optional[str] = Field(default=None, max_length=320)
+    language: Optional[str] = Field(default=None, max_length=20)
+
+
+class RecoveryEmailCode(Schema):
+    email: Optional[str] = Field(default=None, max_length=320)
+    code: Optional[str] = Field(default=None, max_length=20)
+
+
+class RecoveryUserCode(Schema):
+    email: Optional[str] = Field(default=None, max_length=320)
+    recovery_code: Optional[str] = Field(default=None, max_length=200)
+    language: Optional[str] = Field(default=None, max_length=20)
+
+
+class RecoveryCompleteTotp(Schema):
+    email: Optional[str] = Field(default=None, max_length=320)
+    totp_code: Optional[str] = Field(default=None, max_length=20)
