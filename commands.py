@@ -4,6 +4,7 @@ Admin rights are granted only here, on the server's command line: no HTTP
 route grants admin.
 """
 import click
+from flask.cli import with_appcontext
 
 
 def _set_admin(username, value):
@@ -18,6 +19,7 @@ def _set_admin(username, value):
 
 @click.command("create-admin")
 @click.argument("username")
+@with_appcontext
 def create_admin_command(username):
     """Make an existing user an admin."""
     user = _set_admin(username, True)
@@ -26,6 +28,7 @@ def create_admin_command(username):
 
 @click.command("revoke-admin")
 @click.argument("username")
+@with_appcontext
 def revoke_admin_command(username):
     """Take admin rights away from a user."""
     user = _set_admin(username, False)
