@@ -170,8 +170,11 @@ def _admin_view(report, users):
                            "is_banned": bool(reported.get("is_banned"))} if reported else None),
         "reported_username": reported["username"] if reported else None,
     })
-    live = fetch_content(report["content_type"], report.get("content_id"))
-    view["content_data"] = content_data(report["content_type"], live) or (
-        to_json_safe(report.get("content_snapshot")) or {})
+    live = content_data(report["content_type"],
+                        fetch_content(report["content_type"], report.get("content_id")))
+    # What was reported stays visible even if the content was since deleted or blanked.
+    snapshot = to_json_safe(report.get("content_snapshot")) or {}
+    merged = {**snapshot, **{k: v for k, v in live.items() if v is not None}}
+    view["content_data"] = merged
     view["attached_messages_data"] = []
     return view
