@@ -90,3 +90,24 @@ def daily_series(now):
         counts = {row["_id"]: row["n"] for row in db[collection].aggregate(pipeline)}
         series[name] = [{"date": day, "count": counts.get(day, 0)} for day in days]
     return series
+
+
+def dashboard_data():
+    """Everything the /admin page shows, gathered in one call."""
+    from services import admin as admin_service
+    from services import audit, reports, tickets
+
+    open_reports, open_total = reports.list_reports(25, 0, status="pending")
+    open_tickets, tickets_total = tickets.admin_list(25, 0, status="open")
+    in_progress, _ = tickets.admin_list(25, 0, status="in_progress")
+    entries, _ = audit.list_entries(25, 0)
+    banned, _ = admin_service.banned_users(25, 0)
+    return {"stats": get_stats(), "reports": open_reports, "reports_total": open_total,
+            "tickets": [tickets.to_public(t) for t in open_tickets + in_progress],
+            "audit": entries, "banned": to_json_safe_list(banned)}
+
+
+def to_json_safe_list(rows):
+    from models.base import to_json_safe
+
+    return [to_json_safe(row) for row in rows]
