@@ -174,7 +174,7 @@ def _admin_view(report, users):
                         fetch_content(report["content_type"], report.get("content_id")))
     # What was reported stays visible even if the content was since deleted or blanked.
     snapshot = to_json_safe(report.get("content_snapshot")) or {}
-    merged = {**snapshot, **{k: v for k, v in live.items() if v is not None}}
+    merged = {**snapshot, **{k: v for k, v in live.items() if v is not None and v != ""}}
     view["content_data"] = merged
     view["attached_messages_data"] = []
     return view
