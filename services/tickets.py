@@ -104,7 +104,7 @@ def admin_update(admin, ticket_id, status=None, admin_response=None, reopen=Fals
     """Returns (ticket, message). `reopen` wins, then `status`, then a reply alone."""
     ticket = Ticket.get_or_404(ticket_id)
     response = sanitize_text(admin_response).strip() if admin_response else None
-    now, reviewed = utcnow(), {"reviewed_by": parse_id(admin["_id"]), "reviewed_at": utcnow()}
+    reviewed = {"reviewed_by": parse_id(admin["_id"]), "reviewed_at": utcnow()}
     if reopen:
         if ticket["status"] not in ("closed", "resolved"):
             raise ValidationFailed("Failed to update ticket")
@@ -125,12 +125,12 @@ def admin_update(admin, ticket_id, status=None, admin_response=None, reopen=Fals
         updated = Ticket.update(ticket["_id"], set_={"admin_response": response, **reviewed},
                                 extra={"$push": {"messages": _message(admin, response, True)}})
         audit.record(admin, "ticket.reply", "ticket", ticket["_id"], response=response)
-        _notify_owner(ticket, response, now)
+        _notify_owner(ticket, response)
         return updated, "Response added successfully"
     raise ValidationFailed("Status, admin_response, or reopen required")
 
 
-def _notify_owner(ticket, response, now):
+def _notify_owner(ticket, response):
     from services.notifications import notify
 
     notify(ticket["user_id"], "ticket_response", "Support replied to your ticket",

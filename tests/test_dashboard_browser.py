@@ -8,7 +8,6 @@ another (whose socket is dropped at once), and answers a ticket. Screenshot: tes
 import os
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pyotp
 import pytest
