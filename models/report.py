@@ -20,10 +20,18 @@ class Report(BaseModel):
         "action_taken": Field(None),
         "reviewed_by": Field(None),
         "reviewed_at": Field(None),
+        "report_type": Field("content"),   # user, content, profile_image
+        "moderator_notes": Field(""),
+        "attached_messages": Field(list),
+        "owner_id": Field(None),
+        "owner_username": Field(None),
+        "moderators": Field(list),
     }
     indexes = [
         IndexModel([("reporter_id", ASCENDING), ("content_type", ASCENDING),
                     ("content_id", ASCENDING)], unique=True, name="one_per_reporter_item"),
         IndexModel([("status", ASCENDING), ("created_at", DESCENDING)], name="by_status"),
         IndexModel([("content_type", ASCENDING), ("created_at", DESCENDING)], name="by_type"),
+        IndexModel([("created_at", DESCENDING)], name="created"),
+        IndexModel([("report_type", ASCENDING), ("created_at", DESCENDING)], name="by_report_type"),
     ]
