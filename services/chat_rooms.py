@@ -35,7 +35,7 @@ def socket_room(room_id):
 
 # ----- output (§11.4) -----
 
-def room_view(room, user=None, in_list=False):
+def room_view(room, user=None):
     members = ChatRoomMember.find({"room_id": room["_id"]}, limit=1000,
                                   projection={"user_id": 1, "role": 1, "muted_until": 1})
     owner = User.get(room["owner_id"], include_deleted=True, projection={"username": 1})
@@ -116,14 +116,14 @@ def list_topic_rooms(topic_id, user, search=None, tags=(), limit=50, offset=0):
         query["tags"] = {"$in": list(tags)}
     query = exclude_hidden(query, user, "chat_room")
     rooms = ChatRoom.find(query, sort=[("last_activity", DESCENDING)], skip=offset, limit=limit)
-    return [room_view(room, user, in_list=True) for room in rooms]
+    return [room_view(room, user) for room in rooms]
 
 
 def my_groups(user, limit=50, offset=0):
     query = exclude_hidden({"is_group_chat": True, "_id": {"$in": _my_room_ids(user)}},
                            user, "chat_room")
     rooms = ChatRoom.find(query, sort=[("last_activity", DESCENDING)], skip=offset, limit=limit)
-    return [room_view(room, user, in_list=True) for room in rooms]
+    return [room_view(room, user) for room in rooms]
 
 
 def _my_room_ids(user):
