@@ -20,11 +20,13 @@ from services import chat_access, presence, realtime, topic_access
 from services.blocks import is_blocked
 from services.content_settings import exclude_hidden
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from utils.rate_limit import enforce
 from utils.redis_client import get_redis, key
 from utils.text import escape_search, sanitize_text
 from utils.time import utcnow
 
 KICK_COOLDOWN_SECONDS = 15 * 60
+INVITES_PER_HOUR = 100
 MAX_PICTURE_CHARS = 3_000_000
 FOREVER = timedelta(days=365 * 100)
 
@@ -340,6 +342,7 @@ def mute(room_id, user, minutes):
 
 def invite(room_id, actor, ref):
     room = _room_with_level(room_id, actor, MODERATOR, "Permission denied")
+    enforce(f"invite:{actor['_id']}", INVITES_PER_HOUR, 3600, "Too many invitations")
     if room.get("is_public") and not room.get("is_group_chat"):
         raise ValidationFailed("Invitations are only for private chat rooms")
     target = _find_user(ref)

@@ -29,8 +29,11 @@ def started(user, room, sid, extra=None, authorize=None):
 
 
 def stopped(user, room, sid, extra=None, authorize=None):
+    """Relay a stop only after a start that was relayed (a flood of stops costs nothing)."""
+    if not get_redis().delete(key("cooldown", _throttle_name(user, room))):
+        return False
     if authorize is not None:
         authorize()
-    get_redis().delete(key("cooldown", _throttle_name(user, room)))
     realtime.emit("user_stop_typing", {"user_id": str(user["_id"]), **(extra or {})},
                   room=room, skip_sid=sid)
+    return True

@@ -202,6 +202,9 @@ def test_typing_is_throttled_relayed_and_checked(auth, socket_client, room_setup
     typing = [e for e in emitted if e["event"] == "user_typing"]
     assert len(typing) == 1 and typing[0]["room"] == f"chat_room_{room['id']}"
     assert typing[0]["skip_sid"] is not None
+    for _ in range(2):
+        a_sio.emit("typing_stop", {"room_id": room["id"]})
+    assert len([e for e in emitted if e["event"] == "user_stop_typing"]) == 1
     e_sio = socket_client(eve)
     received(e_sio)
     e_sio.emit("typing_start", {"room_id": private["id"]})
@@ -282,3 +285,18 @@ def test_picture_and_mute(auth, socket_client, room_setup, emitted):
     assert bob.get(f"/api/chat-rooms/{room['id']}").get_json()["data"]["is_muted"] is False
     assert bob.post(f"/api/chat-rooms/{room['id']}/leave").status_code == 200
     assert alice.post(f"/api/chat-rooms/{room['id']}/leave").status_code == 400
+
+
+def test_the_database_refuses_a_second_message_with_the_same_client_id(app, room_setup):
+    from bson import ObjectId
+    from pymongo.errors import DuplicateKeyError
+
+    owner, _, _, room = room_setup
+    values = dict(chat_room_id=ObjectId(room["id"]), topic_id=None, user_id=owner["_id"],
+                  content="x", seq=1, client_message_id="same")
+    with app.app_context():
+        Message.insert(**values)
+        with pytest.raises(DuplicateKeyError):
+            Message.insert(**{**values, "seq": 2})
+        Message.insert(**{**values, "client_message_id": None, "seq": 3})
+        Message.insert(**{**values, "client_message_id": None, "seq": 4})
