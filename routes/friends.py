@@ -40,7 +40,7 @@ def request_row(doc, other, direction):
     return row
 
 
-@bp.get("/")
+@bp.get("/", strict_slashes=False)
 @login_required
 @friend_limit("100/minute", "friends-read")
 def list_friends():

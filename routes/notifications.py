@@ -10,7 +10,7 @@ from utils.validation import paging, pagination, query_choice
 bp = Blueprint("notifications", __name__, url_prefix="/api/notifications")
 
 
-@bp.get("/")
+@bp.get("/", strict_slashes=False)
 @login_required
 def list_notifications():
     limit, offset = paging(default_limit=50)
