@@ -59,4 +59,4 @@ def hidden_items():
 @bp.get("/silenced-items")
 @login_required
 def silenced_items():
-    return ok({**settings.silenced_items(current_user()), "silenced_users": []})
+    return ok(settings.silenced_items(current_user()))

@@ -47,7 +47,7 @@ def mark_read(notification_id):
 @login_required
 def read_all():
     count = notifications.mark_all_read(current_user())
-    return done("All notifications marked as read", data={"marked_count": count})
+    return ok({"marked_count": count}, message="All notifications marked as read")
 
 
 @bp.delete("/<notification_id>")

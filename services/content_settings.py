@@ -169,5 +169,7 @@ def silenced_items(user):
                    "topic_id": to_json_safe(doc.get("topic_id"))}
             items.append(row)
             by_type[item_type].append(row)
+    from services.notification_settings import muted_users
+
     return {"items": items, "topics": by_type["topic"], "posts": by_type["post"],
-            "chats": by_type["chat_room"]}
+            "chats": by_type["chat_room"], "silenced_users": muted_users(user)}

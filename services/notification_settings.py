@@ -173,3 +173,16 @@ def muted_rows(user, limit, offset):
     rows = [{"type": d["item_type"], "id": str(d["item_id"]),
              "muted_until": to_json_safe(d.get("until"))} for d in docs]
     return rows, NotificationSetting.count(query)
+
+
+def muted_users(user, limit=500):
+    """Muted conversations as `{id, username, profile_picture, muted_until}` rows."""
+    from models.base import to_json_safe
+    from models.user import User
+
+    docs, _ = muted(user, "conversation", limit, 0)
+    users = {u["_id"]: u for u in User.find({"_id": {"$in": [d["item_id"] for d in docs]}})}
+    return [{"id": str(d["item_id"]), "username": users[d["item_id"]]["username"],
+             "profile_picture": users[d["item_id"]].get("profile_picture"),
+             "muted_until": to_json_safe(d.get("until"))}
+            for d in docs if d["item_id"] in users]
