@@ -152,3 +152,22 @@ def test_friend_requests_are_rate_limited_per_account(auth, app):
     statuses = [send(clients[i % 2], target).status_code for i, target in enumerate(targets)]
     assert statuses[:20] == [200] * 20
     assert statuses[20] == 429
+
+
+def test_live_events_reach_the_recipients_socket(auth, socket_client):
+    alice, a_client = auth.signed_in(username="livealice")
+    bob, b_client = auth.signed_in(username="livebob")
+    b_socket = socket_client(b_client)
+    a_socket = socket_client(a_client)
+    b_socket.get_received()
+    a_socket.get_received()
+    rid = send(a_client, bob).get_json()["data"]["id"]
+    received = {e["name"]: e["args"][0] for e in b_socket.get_received()}
+    assert received["friend_request_received"]["from_username"] == "livealice"
+    assert received["new_notification"]["type"] == "friend_request"
+    assert received["new_notification"]["data"]["request_id"] == rid
+    assert "friend_request_received" not in [e["name"] for e in a_socket.get_received()]
+    b_client.post(f"/api/users/friends/request/{rid}/accept")
+    to_alice = {e["name"]: e["args"][0] for e in a_socket.get_received()}
+    assert to_alice["friend_request_accepted"]["friend_username"] == "livebob"
+    assert to_alice["new_notification"]["type"] == "friend_request_accepted"
