@@ -1,6 +1,8 @@
 """Blocking between users, read by every service that lets one user reach another."""
 from models.base import parse_id
 from models.block import Block
+from models.user import User
+from utils.errors import NotFound, ValidationFailed
 
 
 def is_blocked(blocker_id, blocked_id):
@@ -31,9 +33,7 @@ def blocked_ids(user_id):
 
 def block(user, target_id):
     """Block `target_id` (idempotent); ends any friendship or pending request between them."""
-    from models.user import User
-    from services import friends
-    from utils.errors import NotFound, ValidationFailed
+    from services import friends  # imported here: friends reads blocks
 
     target = User.get(target_id)
     if target is None or target.get("is_deleted"):
@@ -48,8 +48,6 @@ def block(user, target_id):
 
 
 def unblock(user, target_id):
-    from utils.errors import ValidationFailed
-
     oid = parse_id(target_id)
     result = Block.collection().delete_one({"blocker_id": user["_id"], "blocked_id": oid})
     if oid is None or result.deleted_count == 0:
@@ -58,8 +56,6 @@ def unblock(user, target_id):
 
 def list_blocked(user, limit, offset):
     """`(users, total)`: the users the caller blocked, newest block first."""
-    from models.user import User
-
     query = {"blocker_id": user["_id"]}
     docs = Block.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
     users = {u["_id"]: u for u in User.find({"_id": {"$in": [d["blocked_id"] for d in docs]}})}

@@ -1,7 +1,17 @@
 """Hidden and silenced items. `hidden_ids` is the one query helper every list
 endpoint (topics, posts, chat rooms) uses to drop what the caller hid."""
-from models.base import parse_id
+from datetime import timedelta
+
+from pymongo import ReturnDocument
+
+from models import get_db
+from models.base import parse_id, to_json_safe
+from models.chat_room import ChatRoom
 from models.content_setting import ContentSetting
+from models.topic import Topic
+from services.notification_settings import muted_users
+from utils.errors import NotFound, ValidationFailed
+from utils.time import utcnow
 
 
 def hidden_ids(user, item_type):
@@ -34,9 +44,6 @@ SILENCE_TYPES = ("topic", "post", "chat_room")
 
 def _check_item(item_type, item_id):
     """The item's ObjectId; topics, posts and chat rooms must exist (404)."""
-    from models.chat_room import ChatRoom
-    from models.topic import Topic
-    from utils.errors import NotFound
 
     if item_type == "topic":
         return Topic.get_or_404(item_id)["_id"]
@@ -44,8 +51,8 @@ def _check_item(item_type, item_id):
         return ChatRoom.get_or_404(item_id, "Chat not found")["_id"]
     if item_type == "post":
         oid = parse_id(item_id)
-        posts = ContentSetting.collection().database["posts"]
-        if oid is None or posts.find_one({"_id": oid, "is_deleted": {"$ne": True}}) is None:
+        # the posts store belongs to the content issue: read it by collection name
+        if oid is None or get_db()["posts"].find_one({"_id": oid, "is_deleted": {"$ne": True}}) is None:
             raise NotFound("Post not found")
         return oid
     oid = parse_id(item_id)
@@ -56,10 +63,6 @@ def _check_item(item_type, item_id):
 
 def set_setting(user, setting, item_type, item_id, until=None):
     """Hide or silence an item (idempotent; a second silence moves its end)."""
-    from pymongo import ReturnDocument
-
-    from utils.time import utcnow
-
     oid = _check_item(item_type, item_id)
     now = utcnow()
     ContentSetting.collection().find_one_and_update(
@@ -75,11 +78,6 @@ def clear_setting(user, setting, item_type, item_id):
 
 
 def silence(user, item_type, item_id, minutes=-1):
-    from datetime import timedelta
-
-    from utils.errors import ValidationFailed
-    from utils.time import utcnow
-
     if not isinstance(minutes, int) or minutes < -1:
         raise ValidationFailed("Invalid silence duration")
     if minutes == 0:
@@ -90,8 +88,6 @@ def silence(user, item_type, item_id, minutes=-1):
 
 def settings_of(user, setting, limit=500):
     """The caller's settings of one kind, newest first (live silences only)."""
-    from utils.time import utcnow
-
     query = {"user_id": user["_id"], "setting": setting}
     if setting == SILENCED:
         query["$or"] = [{"until": None}, {"until": {"$gt": utcnow()}}]
@@ -104,8 +100,6 @@ def forget_user(user_id):
 
 def _details(item_type, ids):
     """`{id: document}` of the hidden or silenced items that still exist."""
-    from models.chat_room import ChatRoom
-    from models.topic import Topic
 
     if not ids:
         return {}
@@ -114,15 +108,13 @@ def _details(item_type, ids):
     elif item_type == "chat_room":
         docs = ChatRoom.find({"_id": {"$in": ids}})
     elif item_type == "post":
-        docs = list(ContentSetting.collection().database["posts"].find({"_id": {"$in": ids}}))
+        docs = list(get_db()["posts"].find({"_id": {"$in": ids}}))
     else:
         docs = []
     return {doc["_id"]: doc for doc in docs}
 
 
 def _row(item_type, item_id, doc, setting_doc):
-    from models.base import to_json_safe
-
     doc = doc or {}
     row = {"id": str(item_id), "created_at": to_json_safe(doc.get("created_at"))}
     if item_type == "topic":
@@ -152,8 +144,6 @@ def hidden_items(user):
 
 def silenced_items(user):
     """GET /silenced-items: `items` plus per-type lists."""
-    from models.base import to_json_safe
-
     settings = settings_of(user, SILENCED)
     items, by_type = [], {"topic": [], "post": [], "chat_room": []}
     for item_type in SILENCE_TYPES:
@@ -169,7 +159,5 @@ def silenced_items(user):
                    "topic_id": to_json_safe(doc.get("topic_id"))}
             items.append(row)
             by_type[item_type].append(row)
-    from services.notification_settings import muted_users
-
     return {"items": items, "topics": by_type["topic"], "posts": by_type["post"],
             "chats": by_type["chat_room"], "silenced_users": muted_users(user)}

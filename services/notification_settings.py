@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from pymongo import ReturnDocument
 
-from models.base import parse_id
+from models import get_db
+from models.base import parse_id, to_json_safe
+from models.user import User
 from models.chat_room import ChatRoom
 from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.topic import Topic
@@ -124,7 +126,7 @@ def _items_by_id(item_type, ids):
     elif item_type == "topic":
         docs = Topic.find({"_id": {"$in": ids}})
     elif item_type == "post":
-        docs = NotificationSetting.collection().database["posts"].find(
+        docs = get_db()["posts"].find(
             {"_id": {"$in": ids}, "is_deleted": {"$ne": True}})
     else:
         docs = []
@@ -137,8 +139,6 @@ def _preview(text, size=100):
 
 
 def _followed_row(item_type, setting, doc):
-    from models.base import to_json_safe
-
     row = {"id": str(setting["item_id"]), "topic_id": to_json_safe(doc.get("topic_id")),
            "created_at": to_json_safe(doc.get("created_at")),
            "followed_at": to_json_safe(setting.get("created_at"))}
@@ -164,8 +164,6 @@ def followed_rows(user, item_type, limit, offset):
 
 def muted_rows(user, limit, offset):
     """`(rows, total)`: every live mute, `{type, id, muted_until}`."""
-    from models.base import to_json_safe
-
     now = utcnow()
     query = {"user_id": user["_id"], "kind": MUTE,
              "$or": [{"until": None}, {"until": {"$gt": now}}]}
@@ -177,9 +175,6 @@ def muted_rows(user, limit, offset):
 
 def muted_users(user, limit=500):
     """Muted conversations as `{id, username, profile_picture, muted_until}` rows."""
-    from models.base import to_json_safe
-    from models.user import User
-
     docs, _ = muted(user, "conversation", limit, 0)
     users = {u["_id"]: u for u in User.find({"_id": {"$in": [d["item_id"] for d in docs]}})}
     return [{"id": str(d["item_id"]), "username": users[d["item_id"]]["username"],

@@ -7,7 +7,10 @@ first: blocks, the recipient's `notifications_enabled` preference, mutes
 unfollowed chat rooms and silenced content.
 """
 from models.base import parse_id, to_json_safe
+from models.content_setting import ContentSetting
 from models.notification import Notification, notification_view
+from models.notification_setting import FOLLOW, MUTE, NotificationSetting
+from models.user import User
 from services import realtime
 from utils.errors import NotFound
 from utils.time import utcnow
@@ -30,9 +33,6 @@ def _items(kind, data, sender_id):
 
 
 def _silenced_by_settings(user_id, kind, items):
-    from models.content_setting import ContentSetting
-    from models.notification_setting import FOLLOW, MUTE, NotificationSetting
-
     if not items:
         return False
     either = [{"item_type": t, "item_id": oid} for t, oid in items]
@@ -53,8 +53,7 @@ class NotificationService:
     @staticmethod
     def should_notify(user_id, kind, data, sender_id=None):
         """True means deliver."""
-        from models.user import User
-        from services.blocks import is_blocked
+        from services.blocks import is_blocked  # blocks -> friends -> notifications
 
         if sender_id is not None and is_blocked(user_id, sender_id):
             return False

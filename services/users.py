@@ -5,8 +5,10 @@ from pymongo.errors import DuplicateKeyError
 from models.base import parse_id
 from models.user import User, public_user_view
 from services import auth_service, blocks, presence
+from services.images import clean_image
+from services.reports import create_report
 from utils.errors import Conflict, NotFound, ValidationFailed
-from utils.text import escape_search
+from utils.text import escape_search, sanitize_text
 from utils.time import utcnow
 
 DELETED_NAME = "Deleted User"
@@ -74,8 +76,6 @@ def _username_change(user, username):
 
 
 def _image_value(value, label):
-    from services.images import clean_image
-
     # `null` clears like "" (rest-accounts §13 item 19)
     return clean_image(value, label) if value else None
 
@@ -142,9 +142,6 @@ def dismiss_warning(user, dismissed=True):
 
 
 def report_profile_image(user, target_id, reason, description):
-    from services.reports import create_report
-    from utils.text import sanitize_text
-
     target = get_live_user(target_id)
     return create_report(user, "profile_image", target["_id"], sanitize_text(reason),
                          sanitize_text(description or ""), reported_user_id=target["_id"])
