@@ -54,6 +54,14 @@ def clear_warning():
     return done("Warning cleared successfully")
 
 
+@bp.get("/topics")
+@login_required
+def my_topics():
+    limit, offset = paging(default_limit=50)
+    rows, total = users.my_topics(current_user(), limit, offset)
+    return ok(rows, pagination=pagination(limit, offset, total))
+
+
 # ----- lookup -----
 
 @bp.get("/<user_id>")

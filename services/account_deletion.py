@@ -2,13 +2,16 @@
 
 The user document stays (other users' conversations and threads still point
 at it) but everything personal goes: email, pictures, secrets, preferences,
-settings, friendships, blocks, notifications. The name becomes
-`deleted_<id>` and reads as "Deleted User". Every session and socket ends.
+settings, friendships, blocks, notifications. The stored name becomes
+"Deleted User" (so every reader that shows a sender's username shows that)
+while the unique lookup key becomes `deleted_<id>`, freeing the old name.
+Every session and socket ends.
 """
 from models.block import Block
 from models.user import User
 from services import (auth_service, content_settings, friends, notification_settings,
                       notifications, sessions)
+from services.users import DELETED_NAME
 from utils.errors import ValidationFailed
 from utils.time import utcnow
 
@@ -38,7 +41,7 @@ def delete_account(user, verification_code, totp_code):
 def _anonymise(user):
     name = f"deleted_{user['_id']}"
     User.update(user["_id"], set_={
-        "username": name, "username_lower": name, "email": f"{name}@deleted.invalid",
+        "username": DELETED_NAME, "username_lower": name, "email": f"{name}@deleted.invalid",
         "email_verified": False, "password_hash": None, "totp_secret_enc": None,
         "totp_enabled": False, "totp_last_step": None, "backup_code_hashes": [],
         "recovery_code_hash": None, "email_codes": {}, "preferences": {},

@@ -145,3 +145,15 @@ def report_profile_image(user, target_id, reason, description):
     target = get_live_user(target_id)
     return create_report(user, "profile_image", target["_id"], sanitize_text(reason),
                          sanitize_text(description or ""), reported_user_id=target["_id"])
+
+
+def my_topics(user, limit, offset):
+    """`(topics, total)`: the topics the caller is a member of, newest membership first."""
+    from models.topic import Topic, TopicMember
+
+    query = {"user_id": user["_id"]}
+    members = TopicMember.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
+    topics = {t["_id"]: t for t in Topic.find({"_id": {"$in": [m["topic_id"] for m in members]}})}
+    rows = [{**Topic.to_public(topics[m["topic_id"]]), "user_role": m.get("role")}
+            for m in members if m["topic_id"] in topics]
+    return rows, TopicMember.count(query)

@@ -50,7 +50,8 @@ def test_delete_with_nested_body_anonymises_and_ends_sessions(auth, app, socket_
     assert not sio.is_connected()
     with app.app_context():
         stored = User.get(user["_id"])
-        assert stored["username"] == f"deleted_{user['_id']}"
+        assert stored["username"] == "Deleted User"
+        assert stored["username_lower"] == f"deleted_{user['_id']}"
         assert user["email"] not in str(stored)
         assert stored["profile_picture"] is None and stored["totp_secret_enc"] is None
         assert stored["preferences"] == {} and stored["is_deleted"] is True

@@ -202,3 +202,18 @@ def test_report_profile_image(auth):
     assert len(response.get_json()["data"]["report_id"]) == 24
     assert client.post(f"/api/users/{'0' * 24}/report-profile-image",
                        json={"reason": "x"}).status_code == 404
+
+
+def test_my_topics(auth, app, client):
+    assert client.get("/api/users/topics").status_code == 401
+    user, me = auth.signed_in()
+    with app.app_context():
+        from bson import ObjectId
+
+        from models.topic import Topic, TopicMember
+        mine = Topic.insert(title="Mine", title_lower="mine", owner_id=user["_id"])
+        Topic.insert(title="Other", title_lower="other", owner_id=ObjectId())
+        TopicMember.insert(topic_id=mine["_id"], user_id=user["_id"], role="owner")
+    body = me.get("/api/users/topics").get_json()
+    assert [(t["title"], t["user_role"]) for t in body["data"]] == [("Mine", "owner")]
+    assert body["pagination"]["total"] == 1
