@@ -30,7 +30,6 @@ def request_row(doc, other, other_field):
 
 @bp.get("/friends")
 @login_required
-@friend_limit("100/minute", "friends-read")
 def list_friends():
     limit, offset = paging(default_limit=100)
     rows, total = friends.list_friends(current_user(), limit, offset)
@@ -43,7 +42,6 @@ def list_friends():
 
 @bp.get("/friends/requests")
 @login_required
-@friend_limit("100/minute", "friends-read")
 def list_requests():
     limit, offset = paging(default_limit=100)
     received, _ = friends.list_requests(current_user(), "received", limit, offset)
