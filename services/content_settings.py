@@ -44,15 +44,15 @@ SILENCE_TYPES = ("topic", "post", "chat_room")
 
 def _check_item(item_type, item_id):
     """The item's ObjectId; topics, posts and chat rooms must exist (404)."""
-
     if item_type == "topic":
         return Topic.get_or_404(item_id)["_id"]
     if item_type == "chat_room":
         return ChatRoom.get_or_404(item_id, "Chat not found")["_id"]
     if item_type == "post":
-        oid = parse_id(item_id)
         # the posts store belongs to the content issue: read it by collection name
-        if oid is None or get_db()["posts"].find_one({"_id": oid, "is_deleted": {"$ne": True}}) is None:
+        oid = parse_id(item_id)
+        live = {"_id": oid, "is_deleted": {"$ne": True}}
+        if oid is None or get_db()["posts"].find_one(live) is None:
             raise NotFound("Post not found")
         return oid
     oid = parse_id(item_id)
@@ -100,7 +100,6 @@ def forget_user(user_id):
 
 def _details(item_type, ids):
     """`{id: document}` of the hidden or silenced items that still exist."""
-
     if not ids:
         return {}
     if item_type == "topic":
@@ -142,6 +141,16 @@ def hidden_items(user):
     return out
 
 
+def _silenced_row(item_type, setting_doc, doc):
+    """SilencedItem (rest-accounts §7); the SPA's type for chat rooms is "chatroom"."""
+    return {"id": str(setting_doc["item_id"]),
+            "type": "chatroom" if item_type == "chat_room" else item_type,
+            "name": doc.get("title") or doc.get("name"), "description": doc.get("description"),
+            "silenced_at": to_json_safe(setting_doc.get("created_at")),
+            "silenced_until": to_json_safe(setting_doc.get("until")),
+            "topic_id": to_json_safe(doc.get("topic_id"))}
+
+
 def silenced_items(user):
     """GET /silenced-items: `items` plus per-type lists."""
     settings = settings_of(user, SILENCED)
@@ -150,13 +159,7 @@ def silenced_items(user):
         mine = [s for s in settings if s["item_type"] == item_type]
         details = _details(item_type, [s["item_id"] for s in mine])
         for s in mine:
-            doc = details.get(s["item_id"]) or {}
-            row = {"id": str(s["item_id"]), "type": "chatroom" if item_type == "chat_room"
-                   else item_type, "name": doc.get("title") or doc.get("name"),
-                   "description": doc.get("description"),
-                   "silenced_at": to_json_safe(s.get("created_at")),
-                   "silenced_until": to_json_safe(s.get("until")),
-                   "topic_id": to_json_safe(doc.get("topic_id"))}
+            row = _silenced_row(item_type, s, details.get(s["item_id"]) or {})
             items.append(row)
             by_type[item_type].append(row)
     return {"items": items, "topics": by_type["topic"], "posts": by_type["post"],

@@ -30,7 +30,7 @@ def _check_request(user, to_user_id):
 
 
 def _pending_for(user, request_id, field):
-    """The pending request `request_id` whose `field` is the caller; 404 if unknown, 403 if not theirs."""
+    """The pending request whose `field` is the caller: 404 if unknown, 403 if not theirs."""
     doc = Friendship.get(request_id)
     if doc is None or doc["status"] != PENDING:
         raise NotFound("Friend request not found")

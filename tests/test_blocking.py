@@ -42,7 +42,8 @@ def test_block_stops_friend_requests_both_ways_and_ends_friendship(auth):
     assert a_client.post(f"/api/users/{bob['_id']}/block").status_code == 200
     assert b_client.get(f"/api/friends/check/{alice['_id']}").get_json()["are_friends"] is False
     for sender, target in [(a_client, bob), (b_client, alice)]:
-        response = sender.post("/api/users/friends/request", json={"to_user_id": str(target["_id"])})
+        response = sender.post("/api/users/friends/request",
+                               json={"to_user_id": str(target["_id"])})
         assert response.status_code == 403
 
 

@@ -1,4 +1,5 @@
-"""Friends under /api/users/friends and /api/friends: one store, one service (rest-accounts §3.4, §4)."""
+"""Friends under /api/users/friends and /api/friends: one store, one service
+(rest-accounts §3.4, §4)."""
 from models.friendship import Friendship
 
 

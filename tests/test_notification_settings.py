@@ -41,7 +41,8 @@ def test_follow_posts_and_rooms(auth, app):
     _, client = auth.signed_in()
     _, room_id = seed(app)
     base = "/api/notification-settings"
-    assert client.get(f"{base}/chatrooms/{room_id}/status").get_json()["data"] == {"following": True}
+    status = client.get(f"{base}/chatrooms/{room_id}/status").get_json()
+    assert status["data"] == {"following": True}
     assert client.post(f"{base}/chatrooms/{room_id}/unfollow").status_code == 200
     assert client.get(f"{base}/chatrooms/{room_id}/status").get_json()["data"]["following"] is False
     assert client.get(f"{base}/chat-rooms/followed").get_json()["data"] == []
@@ -109,7 +110,8 @@ def test_user_mute_routes_and_unfollowed_room(auth, app):
         assert notify(user["_id"], "chatroom_message", "t", "m", room_note) is None
         assert notify(user["_id"], "mention", "t", "m", room_note) is not None
     assert client.post(f"/api/users/topics/{topic_id}/mute").status_code == 200
-    assert client.post(f"/api/users/chat-rooms/{room_id}/mute", json={"minutes": 0}).status_code == 200
+    unmuted = client.post(f"/api/users/chat-rooms/{room_id}/mute", json={"minutes": 0})
+    assert unmuted.get_json()["message"] == "Chat room unmuted successfully"
 
 
 def test_conversation_mute_suppresses_dm_notifications(auth, app):

@@ -70,7 +70,8 @@ def test_other_users_notifications_are_404(auth, app):
 def test_delete(auth, app):
     user, client = auth.signed_in()
     nid = make(app, user)[0]["id"]
-    assert client.delete(f"/api/notifications/{nid}").get_json()["message"] == "Notification deleted"
+    deleted = client.delete(f"/api/notifications/{nid}").get_json()
+    assert deleted["message"] == "Notification deleted"
     assert client.get("/api/notifications").get_json()["data"] == []
     assert client.delete(f"/api/notifications/{nid}").status_code == 404
 
