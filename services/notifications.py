@@ -37,7 +37,11 @@ def _silenced_by_settings(user_id, kind, items):
         return False
     either = [{"item_type": t, "item_id": oid} for t, oid in items]
     now = utcnow()
-    for doc in NotificationSetting.find({"user_id": user_id, "$or": either}):
+    # A mention is addressed to one person: mutes and unfollows let it through,
+    # a silence (content settings) does not.
+    settings = [] if kind == "mention" else NotificationSetting.find(
+        {"user_id": user_id, "$or": either})
+    for doc in settings:
         if doc["kind"] == MUTE and (doc.get("until") is None or doc["until"] > now):
             return True
         if (doc["kind"] == FOLLOW and doc["item_type"] == "chat_room"
@@ -57,12 +61,12 @@ class NotificationService:
 
         if sender_id is not None and is_blocked(user_id, sender_id):
             return False
-        recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1})
-        if recipient is None or recipient.get("is_deleted"):
+        recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1}) or {}
+        if recipient.get("is_deleted"):
             return False
         if (recipient.get("preferences") or {}).get("notifications_enabled") is False:
             return False
-        return not _silenced_by_settings(recipient["_id"], kind,
+        return not _silenced_by_settings(parse_id(user_id), kind,
                                          _items(kind, data or {}, sender_id))
 
     @classmethod

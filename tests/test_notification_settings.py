@@ -101,6 +101,7 @@ def test_user_mute_routes_and_unfollowed_room(auth, app):
     with app.app_context():
         assert notify(user["_id"], "comment", "t", "m", post_note) is None
         assert notify(user["_id"], "chatroom_message", "t", "m", room_note) is None
+        assert notify(user["_id"], "mention", "t", "m", room_note) is not None
     client.post(f"/api/users/posts/{POST_ID}/unmute")
     client.post(f"/api/users/chats/{room_id}/unmute")
     client.post(f"/api/notification-settings/chatrooms/{room_id}/unfollow")
