@@ -217,3 +217,15 @@ def test_my_topics(auth, app, client):
     body = me.get("/api/users/topics").get_json()
     assert [(t["title"], t["user_role"]) for t in body["data"]] == [("Mine", "owner")]
     assert body["pagination"]["total"] == 1
+
+
+def test_preferences_are_merged_not_replaced(auth):
+    _, client = auth.signed_in(preferences={"language": "en", "email_2fa_enabled": False,
+                                            "anonymous_mode": True})
+    assert client.put("/api/auth/preferences",
+                      json={"preferences": {"theme": "dark"}}).status_code == 200
+    assert client.put("/api/auth/preferences",
+                      json={"preferences": {"language": "pt"}}).status_code == 200
+    prefs = client.get("/api/auth/me").get_json()["user"]["preferences"]
+    assert prefs == {"language": "pt", "email_2fa_enabled": False, "anonymous_mode": True,
+                     "theme": "dark"}
