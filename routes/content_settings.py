@@ -11,8 +11,7 @@ from utils.validation import parse_body
 bp = Blueprint("content_settings", __name__, url_prefix="/api/content-settings")
 
 KINDS = {"topics": ("topic", "Topic"), "posts": ("post", "Post"), "chats": ("chat_room", "Chat"),
-         "comments": ("comment", "Comment"), "chat-messages": ("chat_message", "Message"),
-         "private-messages": ("private_message", "Message")}
+         "comments": ("comment", "Comment"), "chat-messages": ("chat_message", "Message")}
 SILENCEABLE = "<any(topics, posts, chats):kind>"
 HIDEABLE = "<any(topics, posts, chats, comments, 'chat-messages'):kind>"
 
