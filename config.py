@@ -77,6 +77,7 @@ class Config:
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
         self.UPLOAD_DIR = env_str("UPLOAD_DIR", os.path.join(self.VAR_DIR, "uploads"))
+        self.MAX_PROFILE_IMAGE_BYTES = env_int("MAX_PROFILE_IMAGE_BYTES", 5 * 1024 * 1024)
 
         # --- chat ---
         self.CHAT_SEND_LIMIT = env_int("CHAT_SEND_LIMIT", 30)        # messages per user ...

@@ -46,6 +46,9 @@ class User(BaseModel):
         "last_seen": Field(None),
         "last_ip": Field(None, private=True),
         "is_deleted": Field(False),
+        # accounts issue: dismissed/cleared warnings, account deletion
+        "warning_history": Field(list),
+        "deleted_at": Field(None),
     }
     indexes = [
         IndexModel([("username_lower", ASCENDING)], unique=True, name="username_unique"),

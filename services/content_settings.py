@@ -1,7 +1,17 @@
 """Hidden and silenced items. `hidden_ids` is the one query helper every list
 endpoint (topics, posts, chat rooms) uses to drop what the caller hid."""
-from models.base import parse_id
+from datetime import timedelta
+
+from pymongo import ReturnDocument
+
+from models import get_db
+from models.base import parse_id, to_json_safe
+from models.chat_room import ChatRoom
 from models.content_setting import ContentSetting
+from models.topic import Topic
+from services.notification_settings import muted_users
+from utils.errors import NotFound, ValidationFailed
+from utils.time import utcnow
 
 
 def hidden_ids(user, item_type):
@@ -20,3 +30,137 @@ def exclude_hidden(query, user, item_type, field="_id"):
         query = {**query, field: {**query.get(field, {}), "$nin": hidden}} if isinstance(
             query.get(field, {}), dict) else {"$and": [query, {field: {"$nin": hidden}}]}
     return query
+
+
+# ----- the caller's own settings (accounts issue) -----
+
+HIDDEN, SILENCED = "hidden", "silenced"
+# Types the caller can hide / silence, and the list key of GET /hidden-items.
+HIDDEN_LISTS = {"topic": "hidden_topics", "post": "hidden_posts", "chat_room": "hidden_chats",
+                "comment": "hidden_comments", "chat_message": "hidden_chat_messages",
+                "private_message": "hidden_private_messages"}
+SILENCE_TYPES = ("topic", "post", "chat_room")
+
+
+def _check_item(item_type, item_id):
+    """The item's ObjectId; topics, posts and chat rooms must exist (404)."""
+    if item_type == "topic":
+        return Topic.get_or_404(item_id)["_id"]
+    if item_type == "chat_room":
+        return ChatRoom.get_or_404(item_id, "Chat not found")["_id"]
+    if item_type == "post":
+        # the posts store belongs to the content issue: read it by collection name
+        oid = parse_id(item_id)
+        live = {"_id": oid, "is_deleted": {"$ne": True}}
+        if oid is None or get_db()["posts"].find_one(live) is None:
+            raise NotFound("Post not found")
+        return oid
+    oid = parse_id(item_id)
+    if oid is None:
+        raise NotFound("Not found")
+    return oid
+
+
+def set_setting(user, setting, item_type, item_id, until=None):
+    """Hide or silence an item (idempotent; a second silence moves its end)."""
+    oid = _check_item(item_type, item_id)
+    now = utcnow()
+    ContentSetting.collection().find_one_and_update(
+        {"user_id": user["_id"], "setting": setting, "item_type": item_type, "item_id": oid},
+        {"$set": {"until": until, "updated_at": now}, "$setOnInsert": {"created_at": now}},
+        upsert=True, return_document=ReturnDocument.AFTER)
+
+
+def clear_setting(user, setting, item_type, item_id):
+    oid = _check_item(item_type, item_id)
+    ContentSetting.collection().delete_one(
+        {"user_id": user["_id"], "setting": setting, "item_type": item_type, "item_id": oid})
+
+
+def silence(user, item_type, item_id, minutes=-1):
+    if not isinstance(minutes, int) or minutes < -1:
+        raise ValidationFailed("Invalid silence duration")
+    if minutes == 0:
+        return clear_setting(user, SILENCED, item_type, item_id)
+    until = None if minutes == -1 else utcnow() + timedelta(minutes=minutes)
+    return set_setting(user, SILENCED, item_type, item_id, until)
+
+
+def settings_of(user, setting, limit=500):
+    """The caller's settings of one kind, newest first (live silences only)."""
+    query = {"user_id": user["_id"], "setting": setting}
+    if setting == SILENCED:
+        query["$or"] = [{"until": None}, {"until": {"$gt": utcnow()}}]
+    return ContentSetting.find(query, sort=[("created_at", -1)], limit=limit)
+
+
+def forget_user(user_id):
+    ContentSetting.collection().delete_many({"user_id": parse_id(user_id)})
+
+
+def _details(item_type, ids):
+    """`{id: document}` of the hidden or silenced items that still exist."""
+    if not ids:
+        return {}
+    if item_type == "topic":
+        docs = Topic.find({"_id": {"$in": ids}})
+    elif item_type == "chat_room":
+        docs = ChatRoom.find({"_id": {"$in": ids}})
+    elif item_type == "post":
+        docs = list(get_db()["posts"].find({"_id": {"$in": ids}}))
+    else:
+        docs = []
+    return {doc["_id"]: doc for doc in docs}
+
+
+def _row(item_type, item_id, doc, setting_doc):
+    doc = doc or {}
+    row = {"id": str(item_id), "created_at": to_json_safe(doc.get("created_at"))}
+    if item_type == "topic":
+        row.update(title=doc.get("title"), description=doc.get("description"))
+    elif item_type == "post":
+        row.update(title=doc.get("title"), topic_id=to_json_safe(doc.get("topic_id")),
+                   author_username=doc.get("author_username"))
+    elif item_type == "chat_room":
+        row.update(name=doc.get("name"), description=doc.get("description"),
+                   topic_id=to_json_safe(doc.get("topic_id")),
+                   is_group_chat=bool(doc.get("is_group_chat")))
+    row["setting_created_at"] = to_json_safe(setting_doc.get("created_at"))
+    return row
+
+
+def hidden_items(user):
+    """GET /hidden-items: the six lists, each row as the SPA reads it."""
+    settings = settings_of(user, HIDDEN)
+    out = {name: [] for name in HIDDEN_LISTS.values()}
+    for item_type, list_name in HIDDEN_LISTS.items():
+        mine = [s for s in settings if s["item_type"] == item_type]
+        details = _details(item_type, [s["item_id"] for s in mine])
+        out[list_name] = [_row(item_type, s["item_id"], details.get(s["item_id"]), s)
+                          for s in mine]
+    return out
+
+
+def _silenced_row(item_type, setting_doc, doc):
+    """SilencedItem (rest-accounts §7); the SPA's type for chat rooms is "chatroom"."""
+    return {"id": str(setting_doc["item_id"]),
+            "type": "chatroom" if item_type == "chat_room" else item_type,
+            "name": doc.get("title") or doc.get("name"), "description": doc.get("description"),
+            "silenced_at": to_json_safe(setting_doc.get("created_at")),
+            "silenced_until": to_json_safe(setting_doc.get("until")),
+            "topic_id": to_json_safe(doc.get("topic_id"))}
+
+
+def silenced_items(user):
+    """GET /silenced-items: `items` plus per-type lists."""
+    settings = settings_of(user, SILENCED)
+    items, by_type = [], {"topic": [], "post": [], "chat_room": []}
+    for item_type in SILENCE_TYPES:
+        mine = [s for s in settings if s["item_type"] == item_type]
+        details = _details(item_type, [s["item_id"] for s in mine])
+        for s in mine:
+            row = _silenced_row(item_type, s, details.get(s["item_id"]) or {})
+            items.append(row)
+            by_type[item_type].append(row)
+    return {"items": items, "topics": by_type["topic"], "posts": by_type["post"],
+            "chats": by_type["chat_room"], "silenced_users": muted_users(user)}

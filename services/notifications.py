@@ -1,21 +1,73 @@
 """NotificationService: the one way any service notifies a user.
 
 `notify()` stores the notification (shape of rest-accounts §12.3) and, after
-the write, emits `new_notification` to `user_<id>`. Mutes and preferences are
-checked here (the accounts issue extends `should_notify`).
+the write, emits `new_notification` to `user_<id>`. `should_notify` decides
+first: blocks, the recipient's `notifications_enabled` preference, mutes
+(topic, post, chat room, conversation; expiring ones end by themselves),
+unfollowed chat rooms and silenced content.
 """
-from models.base import parse_id
-from models.notification import Notification
+from models.base import parse_id, to_json_safe
+from models.content_setting import ContentSetting
+from models.notification import Notification, notification_view
+from models.notification_setting import FOLLOW, MUTE, NotificationSetting
+from models.user import User
 from services import realtime
+from utils.errors import NotFound
+from utils.time import utcnow
+
+# data key -> item type of the settings that can silence a notification about it
+_ITEM_KEYS = (("topic_id", "topic"), ("post_id", "post"), ("chat_room_id", "chat_room"))
+
+
+def _items(kind, data, sender_id):
+    items = []
+    for data_key, item_type in _ITEM_KEYS:
+        oid = parse_id(data.get(data_key)) if data.get(data_key) else None
+        if oid is not None:
+            items.append((item_type, oid))
+    if kind == "message":
+        other = parse_id(data.get("from_user_id") or sender_id)
+        if other is not None:
+            items.append(("conversation", other))
+    return items
+
+
+def _silenced_by_settings(user_id, kind, items):
+    if not items:
+        return False
+    either = [{"item_type": t, "item_id": oid} for t, oid in items]
+    now = utcnow()
+    # A mention is addressed to one person: mutes and unfollows let it through,
+    # a silence (content settings) does not.
+    settings = [] if kind == "mention" else NotificationSetting.find(
+        {"user_id": user_id, "$or": either})
+    for doc in settings:
+        if doc["kind"] == MUTE and (doc.get("until") is None or doc["until"] > now):
+            return True
+        if (doc["kind"] == FOLLOW and doc["item_type"] == "chat_room"
+                and kind == "chatroom_message" and doc.get("following") is False):
+            return True
+    for doc in ContentSetting.find({"user_id": user_id, "setting": "silenced", "$or": either}):
+        if doc.get("until") is None or doc["until"] > now:
+            return True
+    return False
 
 
 class NotificationService:
     @staticmethod
     def should_notify(user_id, kind, data, sender_id=None):
-        """Hook for mutes, blocks and preferences; True means deliver."""
-        from services.blocks import is_blocked
+        """True means deliver."""
+        from services.blocks import is_blocked  # blocks -> friends -> notifications
 
-        return not (sender_id is not None and is_blocked(user_id, sender_id))
+        if sender_id is not None and is_blocked(user_id, sender_id):
+            return False
+        recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1}) or {}
+        if recipient.get("is_deleted"):
+            return False
+        if (recipient.get("preferences") or {}).get("notifications_enabled") is False:
+            return False
+        return not _silenced_by_settings(parse_id(user_id), kind,
+                                         _items(kind, data or {}, sender_id))
 
     @classmethod
     def notify(cls, user_id, kind, title, message, data=None, sender_id=None):
@@ -28,9 +80,82 @@ class NotificationService:
         doc = Notification.insert(user_id=parse_id(user_id), type=kind, title=title,
                                   message=message, data=data,
                                   sender_id=parse_id(sender_id) if sender_id else None)
-        public = Notification.to_public(doc)
-        realtime.emit_to_user(user_id, "new_notification", public)
+        public = notification_view(doc)
+        realtime.emit_to_user(user_id, "new_notification", {
+            **public, "timestamp": public["created_at"],
+            "sender_username": data.get("sender_username") or data.get("from_username")
+            or data.get("commenter_username")})
         return public
 
 
 notify = NotificationService.notify
+
+
+# ----- the recipient's own list -----
+
+def list_for(user, unread_only, limit, offset):
+    """`(notifications, total)`, newest first."""
+    query = {"user_id": user["_id"]}
+    if unread_only:
+        query["is_read"] = False
+    docs = Notification.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
+    return [notification_view(doc) for doc in docs], Notification.count(query)
+
+
+def unread_count(user):
+    return Notification.count({"user_id": user["_id"], "is_read": False})
+
+
+def _own(user, notification_id):
+    """Query for the caller's notification; someone else's is as unknown as a missing one."""
+    oid = parse_id(notification_id)
+    if oid is None:
+        raise NotFound("Notification not found")
+    return {"_id": oid, "user_id": user["_id"]}
+
+
+def mark_read(user, notification_id):
+    query = _own(user, notification_id)
+    result = Notification.collection().update_one(
+        query, {"$set": {"is_read": True, "read_at": utcnow(), "updated_at": utcnow()}})
+    if result.matched_count == 0:
+        raise NotFound("Notification not found")
+
+
+def mark_all_read(user):
+    now = utcnow()
+    result = Notification.collection().update_many(
+        {"user_id": user["_id"], "is_read": False},
+        {"$set": {"is_read": True, "read_at": now, "updated_at": now}})
+    return result.modified_count
+
+
+def delete(user, notification_id):
+    if Notification.collection().delete_one(_own(user, notification_id)).deleted_count == 0:
+        raise NotFound("Notification not found")
+
+
+def forget_user(user_id):
+    Notification.collection().delete_many({"user_id": parse_id(user_id)})
+
+
+def aggregated(user, kind, group_by, limit, offset):
+    """Without `kind`: the unread list. With it: groups by `data.<group_by>` (or type)."""
+    if not kind:
+        return list_for(user, True, limit, offset)[0]
+    field = "$type" if group_by == "type" else f"$data.{group_by}"
+    pipeline = [
+        {"$match": {"user_id": user["_id"], "type": kind}},
+        {"$sort": {"created_at": -1}},
+        {"$limit": 1000},  # aggregate the newest 1,000 at most
+        {"$group": {"_id": field, "count": {"$sum": 1}, "latest": {"$max": "$created_at"},
+                    "ids": {"$push": "$_id"}}},
+        {"$sort": {"latest": -1}}, {"$skip": offset}, {"$limit": limit},
+    ]
+    groups = list(Notification.collection().aggregate(pipeline))
+    wanted = [oid for group in groups for oid in group["ids"][:10]]
+    docs = {d["_id"]: d for d in Notification.find({"_id": {"$in": wanted}})}
+    return [{"_id": to_json_safe(group["_id"]), "count": group["count"],
+             "latest": to_json_safe(group["latest"]),
+             "notifications": [notification_view(docs[oid]) for oid in group["ids"][:10]
+                               if oid in docs]} for group in groups]

@@ -1,0 +1,183 @@
+"""Follows and mutes (rest-accounts §3.5, §6). NotificationService.should_notify
+reads `is_muted` / `is_following` before delivering anything."""
+from datetime import timedelta
+
+from pymongo import ReturnDocument
+
+from models import get_db
+from models.base import parse_id, to_json_safe
+from models.user import User
+from models.chat_room import ChatRoom
+from models.notification_setting import FOLLOW, MUTE, NotificationSetting
+from models.topic import Topic
+from utils.errors import NotFound, ValidationFailed
+from utils.time import utcnow
+
+FOREVER = -1
+
+
+def _item_id(item_id, message="Not found"):
+    oid = parse_id(item_id)
+    if oid is None:
+        raise NotFound(message)
+    return oid
+
+
+def _key(user, kind, item_type, oid):
+    return {"user_id": user["_id"], "kind": kind, "item_type": item_type, "item_id": oid}
+
+
+def _upsert(user, kind, item_type, oid, values):
+    now = utcnow()
+    return NotificationSetting.collection().find_one_and_update(
+        _key(user, kind, item_type, oid),
+        {"$set": {**values, "updated_at": now}, "$setOnInsert": {"created_at": now}},
+        upsert=True, return_document=ReturnDocument.AFTER)
+
+
+def check_item(item_type, item_id):
+    """The item's ObjectId; chat rooms and topics must exist (404), posts and
+    conversations only need a well-formed id (their stores belong to other issues)."""
+    if item_type == "chat_room":
+        return ChatRoom.get_or_404(item_id, "Chat not found")["_id"]
+    if item_type == "topic":
+        return Topic.get_or_404(item_id)["_id"]
+    return _item_id(item_id, "Post not found" if item_type == "post" else "Not found")
+
+
+# ----- follow -----
+
+def set_following(user, item_type, item_id, following):
+    oid = check_item(item_type, item_id)
+    _upsert(user, FOLLOW, item_type, oid, {"following": bool(following)})
+
+
+def is_following(user_id, item_type, item_id):
+    """Chat rooms count as followed until unfollowed; posts as not followed until followed."""
+    oid = parse_id(item_id)
+    doc = NotificationSetting.find_one(
+        {"user_id": parse_id(user_id), "kind": FOLLOW, "item_type": item_type, "item_id": oid})
+    if doc is None:
+        return item_type == "chat_room"
+    return bool(doc.get("following"))
+
+
+def followed(user, item_type, limit, offset):
+    """`(settings, total)` of the items the caller explicitly follows, newest first."""
+    query = {"user_id": user["_id"], "kind": FOLLOW, "item_type": item_type, "following": True}
+    docs = NotificationSetting.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
+    return docs, NotificationSetting.count(query)
+
+
+# ----- mute -----
+
+def mute(user, item_type, item_id, minutes=FOREVER):
+    """-1 mutes until unmuted, 0 unmutes, >0 mutes for that many minutes."""
+    if not isinstance(minutes, int) or minutes < FOREVER:
+        raise ValidationFailed("Invalid mute duration")
+    oid = check_item(item_type, item_id)
+    if minutes == 0:
+        NotificationSetting.collection().delete_one(_key(user, MUTE, item_type, oid))
+        return
+    until = None if minutes == FOREVER else utcnow() + timedelta(minutes=minutes)
+    _upsert(user, MUTE, item_type, oid, {"until": until})
+
+
+def unmute(user, item_type, item_id):
+    mute(user, item_type, item_id, 0)
+
+
+def mute_entry(user_id, item_type, item_id):
+    """The live mute document, or None (an expired mute counts as none)."""
+    oid = parse_id(item_id)
+    if oid is None:
+        return None
+    doc = NotificationSetting.find_one(
+        {"user_id": parse_id(user_id), "kind": MUTE, "item_type": item_type, "item_id": oid})
+    if doc is None or (doc.get("until") is not None and doc["until"] <= utcnow()):
+        return None
+    return doc
+
+
+def is_muted(user_id, item_type, item_id):
+    return mute_entry(user_id, item_type, item_id) is not None
+
+
+def muted(user, item_type, limit, offset):
+    """`(settings, total)`: live mutes of `item_type`, newest first."""
+    now = utcnow()
+    query = {"user_id": user["_id"], "kind": MUTE, "item_type": item_type,
+             "$or": [{"until": None}, {"until": {"$gt": now}}]}
+    docs = NotificationSetting.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
+    return docs, NotificationSetting.count(query)
+
+
+def forget_user(user_id):
+    NotificationSetting.collection().delete_many({"user_id": parse_id(user_id)})
+
+
+# ----- lists as the SPA reads them -----
+
+def _items_by_id(item_type, ids):
+    if not ids:
+        return {}
+    if item_type == "chat_room":
+        docs = ChatRoom.find({"_id": {"$in": ids}})
+    elif item_type == "topic":
+        docs = Topic.find({"_id": {"$in": ids}})
+    elif item_type == "post":
+        docs = get_db()["posts"].find(
+            {"_id": {"$in": ids}, "is_deleted": {"$ne": True}})
+    else:
+        docs = []
+    return {doc["_id"]: doc for doc in docs}
+
+
+def _preview(text, size=100):
+    text = text or ""
+    return text[:size] + "..." if len(text) > size else text
+
+
+def _followed_row(item_type, setting, doc):
+    row = {"id": str(setting["item_id"]), "topic_id": to_json_safe(doc.get("topic_id")),
+           "created_at": to_json_safe(doc.get("created_at")),
+           "followed_at": to_json_safe(setting.get("created_at"))}
+    if item_type == "post":
+        row.update(title=doc.get("title"), content=_preview(doc.get("content")),
+                   author_username=doc.get("author_username"),
+                   comment_count=doc.get("comment_count", 0))
+    else:
+        row.update(name=doc.get("name"), description=doc.get("description"),
+                   member_count=doc.get("member_count", 0),
+                   message_count=doc.get("message_count", 0),
+                   last_activity=to_json_safe(doc.get("last_activity")))
+    return row
+
+
+def followed_rows(user, item_type, limit, offset):
+    """`(rows, total)` of followed posts or chat rooms that still exist."""
+    docs, total = followed(user, item_type, limit, offset)
+    items = _items_by_id(item_type, [d["item_id"] for d in docs])
+    rows = [_followed_row(item_type, d, items[d["item_id"]]) for d in docs if d["item_id"] in items]
+    return rows, total
+
+
+def muted_rows(user, limit, offset):
+    """`(rows, total)`: every live mute, `{type, id, muted_until}`."""
+    now = utcnow()
+    query = {"user_id": user["_id"], "kind": MUTE,
+             "$or": [{"until": None}, {"until": {"$gt": now}}]}
+    docs = NotificationSetting.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
+    rows = [{"type": d["item_type"], "id": str(d["item_id"]),
+             "muted_until": to_json_safe(d.get("until"))} for d in docs]
+    return rows, NotificationSetting.count(query)
+
+
+def muted_users(user, limit=500):
+    """Muted conversations as `{id, username, profile_picture, muted_until}` rows."""
+    docs, _ = muted(user, "conversation", limit, 0)
+    users = {u["_id"]: u for u in User.find({"_id": {"$in": [d["item_id"] for d in docs]}})}
+    return [{"id": str(d["item_id"]), "username": users[d["item_id"]]["username"],
+             "profile_picture": users[d["item_id"]].get("profile_picture"),
+             "muted_until": to_json_safe(d.get("until"))}
+            for d in docs if d["item_id"] in users]
