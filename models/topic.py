@@ -28,6 +28,10 @@ class Topic(BaseModel):
         "conversation_count": Field(0),
         "last_activity": Field(None),
         "is_public": Field(True),
+        # deletion bookkeeping (rest-content §3.5)
+        "deleted_by": Field(None),
+        "deletion_status": Field(None),
+        "permanent_delete_at": Field(None),
     }
     indexes = [
         IndexModel([("title_lower", ASCENDING)], unique=True, name="title_unique"),
