@@ -3,9 +3,10 @@ in step by conditional atomic updates (see services/votes.py)."""
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from models.base import BaseModel, Field
+from models.id_lookup import IdLookup
 
 
-class Post(BaseModel):
+class Post(IdLookup, BaseModel):
     collection_name = "posts"
     not_found_message = "Post not found"
     soft_delete = True

@@ -101,8 +101,8 @@ def set_identity(user, topic_id, raw_name):
 def list_identities(user):
     docs = AnonymousIdentity.find({"user_id": parse_id(user["_id"])},
                                   sort=[("created_at", -1)], limit=500)
-    topics = {t["_id"]: t for t in Topic.find({"_id": {"$in": [d["topic_id"] for d in docs]}},
-                                              include_deleted=True, projection={"title": 1})}
+    topics = {t["_id"]: t for t in Topic.by_ids([d["topic_id"] for d in docs],
+                                                include_deleted=True, projection={"title": 1})}
     out = []
     for doc in docs:
         topic = topics.get(doc["topic_id"])

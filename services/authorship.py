@@ -19,9 +19,9 @@ def author_fields(docs):
         projection={"username": 1, "profile_picture": 1, "is_admin": 1})}
     roles = {}
     for topic_id in {d["topic_id"] for d in named}:
-        for m in TopicMember.find({"topic_id": topic_id, "role": {"$in": ["owner", "moderator"]},
-                                   "user_id": {"$in": [d["user_id"] for d in named]}},
-                                  projection={"user_id": 1, "role": 1}):
+        query = {"topic_id": topic_id, "role": {"$in": ["owner", "moderator"]},
+                 "user_id": {"$in": [d["user_id"] for d in named]}}
+        for m in TopicMember.collection().find(query, {"user_id": 1, "role": 1}).hint("topic_user_unique"):
             roles[(topic_id, m["user_id"])] = m["role"]
     return {d["_id"]: _fields(d, users.get(d["user_id"]), roles.get((d["topic_id"], d["user_id"])))
             for d in docs}

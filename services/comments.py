@@ -17,13 +17,15 @@ from services.posts import (alias_for, body_text, can_moderate, check_gif_url,
                             visible_post_or_404, writable_topic)
 from services.topic_access import can_view, require_not_banned
 from utils import cache
+from utils.queries import hinted_find
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.text import sanitize_text
 
+# sort_by -> (sort, index serving it; models/comment.py)
 SORTS = {
-    "top": [("upvote_count", -1), ("created_at", -1)],
-    "new": [("created_at", -1)],
-    "old": [("created_at", 1)],
+    "top": ([("upvote_count", -1), ("created_at", -1)], "post_top"),
+    "new": ([("created_at", -1)], "post_old"),
+    "old": ([("created_at", 1)], "post_old"),
 }
 DELETED = {"content": "[deleted]", "gif_url": None, "user_id": None, "display_name": "[deleted]",
            "author_username": "[deleted]", "profile_picture": None, "is_anonymous": False,
@@ -64,10 +66,10 @@ def build_tree(views):
 
 def comment_tree(post_id, user, sort_by="top", limit=100):
     post, _topic = visible_post_or_404(post_id, user, include_deleted=True)
-    sort = SORTS.get(sort_by, SORTS["top"])
+    sort, index = SORTS.get(sort_by, SORTS["top"])
     name = cache.versioned_key(comments_ns(post["_id"]), cache.digest([sort, limit]))
-    views = cache.cached(name, TTL, lambda: _views(Comment.find(
-        {"post_id": post["_id"]}, sort=sort, limit=limit, include_deleted=True)))
+    views = cache.cached(name, TTL, lambda: _views(hinted_find(
+        Comment, {"post_id": post["_id"]}, sort, index, limit=limit)))
     return build_tree([authorship.personal(view, user) for view in views])
 
 

@@ -17,15 +17,17 @@ from services.mentions import notify_mentions
 from services.topic_access import (can_view, is_invite_only, permission_level,
                                    require_not_banned, visible_topic_or_404)
 from utils import cache
+from utils.queries import hinted_find
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.text import clean_message, sanitize_text
 from utils.time import utcnow
 
+# sort_by -> (sort, index serving it; models/post.py)
 SORTS = {
-    "new": [("created_at", -1)],
-    "old": [("created_at", 1)],
-    "top": [("score", -1), ("created_at", -1)],
-    "hot": [("score", -1), ("created_at", -1)],
+    "new": ([("created_at", -1)], "topic_new"),
+    "old": ([("created_at", 1)], "topic_new"),
+    "top": ([("score", -1), ("created_at", -1)], "topic_top"),
+    "hot": ([("score", -1), ("created_at", -1)], "topic_top"),
 }
 GIF_URL_RE = re.compile(r"^https://[^\s<>\"']{1,500}$")
 
@@ -92,14 +94,20 @@ def clean_post_tags(tags):
 def list_topic_posts(topic_id, user, sort_by="new", limit=50, offset=0):
     topic = visible_topic_or_404(topic_id, user)
     hidden = hidden_ids(user, "post")
-    query = {"topic_id": topic["_id"], "is_deleted": False}
-    if hidden:
-        query["_id"] = {"$nin": hidden}
-    sort = SORTS.get(sort_by, SORTS["new"])
+    query = topic_posts_query(topic["_id"], hidden)
+    sort, index = SORTS.get(sort_by, SORTS["new"])
     name = cache.versioned_key(posts_ns(topic["_id"]),
                                cache.digest([sort, limit, offset, [str(h) for h in hidden]]))
-    views = cache.cached(name, TTL, lambda: _views(Post.find(query, sort=sort, skip=offset, limit=limit)))
+    views = cache.cached(name, TTL, lambda: _views(
+        hinted_find(Post, query, sort, index, skip=offset, limit=limit)))
     return [authorship.personal(view, user) for view in views]
+
+
+def topic_posts_query(topic_id, hidden):
+    query = {"topic_id": topic_id, "is_deleted": False}
+    if hidden:
+        query["_id"] = {"$nin": hidden}
+    return query
 
 
 def recent_query(user):
@@ -108,9 +116,10 @@ def recent_query(user):
 
 
 def recent_posts(user, limit=20, offset=0):
-    posts = Post.find(recent_query(user), sort=[("created_at", -1)], skip=offset, limit=limit)
-    titles = {t["_id"]: t["title"] for t in Topic.find(
-        {"_id": {"$in": list({p["topic_id"] for p in posts})}}, projection={"title": 1})}
+    posts = hinted_find(Post, recent_query(user), [("created_at", -1)], "recent",
+                        skip=offset, limit=limit)
+    titles = {t["_id"]: t["title"] for t in Topic.by_ids(
+        {p["topic_id"] for p in posts}, include_deleted=True, projection={"title": 1})}
     out = []
     for view, post in zip(_views(posts), posts):
         view = authorship.personal(view, user)

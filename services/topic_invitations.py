@@ -45,7 +45,7 @@ def list_invitations(user, limit=50, offset=0):
     """Pending invitations of the caller, newest first; deleted topics skipped."""
     docs = TopicInvitation.find({"invited_user_id": parse_id(user["_id"]), "status": "pending"},
                                 sort=[("created_at", -1)], skip=offset, limit=limit)
-    topics = {t["_id"]: t for t in Topic.find({"_id": {"$in": [d["topic_id"] for d in docs]}})}
+    topics = {t["_id"]: t for t in Topic.by_ids([d["topic_id"] for d in docs])}
     inviters = {u["_id"]: u for u in User.find({"_id": {"$in": [d["invited_by"] for d in docs]}},
                                                projection={"username": 1, "profile_picture": 1})}
     out = []

@@ -20,14 +20,15 @@ from services.content_settings import exclude_hidden, hidden_ids
 from services.topic_access import (can_view, is_invite_only, permission_level, require_not_banned,
                                    visible_topic_or_404)
 from utils import cache
+from utils.queries import hinted_count, hinted_find
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from utils.text import escape_search, sanitize_text
 from utils.time import utcnow
 
 TITLE_RE = re.compile(r"^[A-Za-z0-9 \-_.,!?()\[\]{}]+$")
 TAG_RE = re.compile(r"^[a-z0-9_]{2,20}$")
-SORTS = {"last_activity": "last_activity", "member_count": "member_count",
-         "created_at": "created_at"}
+# sort key -> the index that serves it (models/topic.py)
+SORTS = {"last_activity": "by_activity", "member_count": "by_members", "created_at": "by_created"}
 
 
 # ----- validation -----
@@ -68,7 +69,7 @@ def clean_description(description):
 
 
 def _check_unique_title(title, topic_id=None):
-    existing = Topic.find_one({"title_lower": title.lower()})
+    existing = Topic.find_one({"title_lower": title.lower()}, include_deleted=True)
     if existing and existing["_id"] != topic_id:
         raise Conflict(f'Topic with title "{title}" already exists')
 
@@ -115,16 +116,18 @@ def _memberships(user):
 # ----- reads -----
 
 def _list_query(user, member_ids, tags, search):
-    clauses = [{"is_deleted": False}]
+    # Equality on `is_deleted` at the top level lets the planner use the sort indexes.
+    query, clauses = {"is_deleted": False}, []
     if not (user and user.get("is_admin")):
         clauses.append({"$or": [{"settings.require_approval": {"$ne": True}},
                                 {"_id": {"$in": [parse_id(i) for i in member_ids]}}]})
     if tags:
-        clauses.append({"tags": {"$in": tags}})
+        query["tags"] = {"$in": tags}
     if search:
         pattern = {"$regex": escape_search(search), "$options": "i"}
         clauses.append({"$or": [{"title": pattern}, {"description": pattern}, {"tags": pattern}]})
-    query = {"$and": clauses}
+    if clauses:
+        query["$and"] = clauses
     return exclude_hidden(query, user, "topic")
 
 
@@ -139,13 +142,15 @@ def list_topics(user, sort_by="last_activity", tags=None, search=None, limit=20,
     memberships = _memberships(user)
     tags = [t.strip().lower() for t in (tags or []) if t.strip()][:10]
     query = list_query(user, tags, search, memberships)
-    sort = [(SORTS.get(sort_by, "last_activity"), -1), ("_id", -1)]
+    sort_by = sort_by if sort_by in SORTS else "last_activity"
+    sort, index = [(sort_by, -1), ("_id", -1)], SORTS[sort_by]
     name = cache.versioned_key(TOPIC_LIST, cache.digest([query, sort, limit, offset]))
 
     def load():
-        topics = Topic.find(query, sort=sort, skip=offset, limit=limit)
+        topics = hinted_find(Topic, query, sort, index, skip=offset, limit=limit)
         owners = _owners(topics)
-        return {"items": [shared_view(t, owners) for t in topics], "total": Topic.count(query)}
+        return {"items": [shared_view(t, owners) for t in topics],
+                "total": hinted_count(Topic, query, index)}
 
     page = cache.cached(name, TTL, load)
     items = [personal(view, memberships.get(view["id"], NONE)) for view in page["items"]]
@@ -182,7 +187,7 @@ def my_topics(user, limit=100, offset=0):
     docs = TopicMember.find({"user_id": parse_id(user["_id"])}, sort=[("created_at", -1)],
                             skip=offset, limit=limit)
     levels = {d["topic_id"]: ROLE_LEVEL.get(d["role"], NONE) for d in docs}
-    topics = Topic.find({"_id": {"$in": list(levels)}}, include_deleted=True)
+    topics = Topic.by_ids(levels, include_deleted=True)
     owners = _owners(topics)
     order = {tid: n for n, tid in enumerate(levels)}
     topics.sort(key=lambda t: order[t["_id"]])
