@@ -28,11 +28,11 @@ def list_topics():
 @login_required
 def create_topic():
     body = parse_body(schemas.CreateTopic)
-    settings = body.settings or schemas.TopicSettings()
-    topic = topics.create_topic(
-        current_user(), body.title, body.description, body.tags,
-        allow_anonymous=body.allow_anonymous if settings.allow_anonymous is None else settings.allow_anonymous,
-        require_approval=body.require_approval if settings.require_approval is None else settings.require_approval)
+    # Flat flags per the contract; a `settings` object (as on update) wins when sent.
+    flags = {"allow_anonymous": body.allow_anonymous, "require_approval": body.require_approval}
+    if body.settings:
+        flags.update(body.settings.model_dump(exclude_none=True))
+    topic = topics.create_topic(current_user(), body.title, body.description, body.tags, **flags)
     return ok(topic, status=201, message="Topic created successfully")
 
 
@@ -141,6 +141,23 @@ def set_anonymous_identity(topic_id):
     identity = anonymous_identities.set_identity(current_user(), topic_id,
                                                  body.custom_anonymous_name or body.new_name)
     return ok(identity, message="Anonymous identity updated successfully")
+
+
+# ----- mute -----
+
+@bp.post("/<topic_id>/mute")
+@login_required
+def mute_topic(topic_id):
+    body = parse_body(schemas.Mute)
+    muted = topics.mute_topic(topic_id, current_user(), body.minutes)
+    return done("Topic muted successfully" if muted else "Topic unmuted successfully")
+
+
+@bp.post("/<topic_id>/unmute")
+@login_required
+def unmute_topic(topic_id):
+    topics.mute_topic(topic_id, current_user(), 0)
+    return done("Topic unmuted successfully")
 
 
 # ----- invitations -----

@@ -9,16 +9,16 @@ from models.comment import MAX_DEPTH, Comment
 from models.post import Post
 from models.topic import Topic
 from services import authorship, realtime, reports, votes
+from services.blocks import is_blocked
 from services.content_cache import TTL, comments_ns, invalidate_comments, invalidate_posts
 from services.mentions import notify_mentions
 from services.notifications import NotificationService
-from services.blocks import is_blocked
 from services.posts import (alias_for, body_text, can_moderate, check_gif_url,
                             visible_post_or_404, writable_topic)
 from services.topic_access import can_view, require_not_banned
 from utils import cache
-from utils.queries import hinted_find
 from utils.errors import Forbidden, NotFound, ValidationFailed
+from utils.queries import hinted_find
 from utils.text import sanitize_text
 
 # sort_by -> (sort, index serving it; models/comment.py)

@@ -17,8 +17,8 @@ from services.mentions import notify_mentions
 from services.topic_access import (can_view, is_invite_only, permission_level,
                                    require_not_banned, visible_topic_or_404)
 from utils import cache
-from utils.queries import hinted_find
 from utils.errors import Forbidden, NotFound, ValidationFailed
+from utils.queries import hinted_find
 from utils.text import clean_message, sanitize_text
 from utils.time import utcnow
 

@@ -4,10 +4,10 @@ from models.topic import NONE, OWNER, Topic
 from models.topic_invitation import TopicInvitation
 from models.user import User
 from services import realtime
+from services.content_cache import invalidate_topic
 from services.topic_access import (is_banned, is_invite_only, permission_level,
                                    visible_topic_or_404)
 from services.topics import add_member
-from services.content_cache import invalidate_topic
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.time import utcnow
 
@@ -57,9 +57,9 @@ def list_invitations(user, limit=50, offset=0):
         item["topic"] = to_json_safe({"id": topic["_id"], "title": topic["title"],
                                       "description": topic.get("description", ""),
                                       "member_count": topic.get("member_count", 0)})
-        item["inviter"] = to_json_safe({"id": doc["invited_by"],
-                                        "username": inviter["username"] if inviter else None,
-                                        "profile_picture": inviter.get("profile_picture") if inviter else None})
+        inviter = inviter or {}
+        item["inviter"] = to_json_safe({"id": doc["invited_by"], "username": inviter.get("username"),
+                                        "profile_picture": inviter.get("profile_picture")})
         out.append(item)
     return out
 

@@ -13,15 +13,16 @@ from models.base import parse_id, to_json_safe
 from models.post import Post
 from models.topic import NONE, OWNER, ROLE_LEVEL, Topic, TopicMember
 from models.topic_invitation import TopicInvitation
+from models.topic_mute import TopicMute
 from models.user import User
 from services import anonymous_identities, realtime
 from services.content_cache import TOPIC_LIST, TTL, invalidate_topic, topic_ns
-from services.content_settings import exclude_hidden, hidden_ids
+from services.content_settings import exclude_hidden
 from services.topic_access import (can_view, is_invite_only, permission_level, require_not_banned,
                                    visible_topic_or_404)
 from utils import cache
-from utils.queries import hinted_count, hinted_find
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from utils.queries import hinted_count, hinted_find
 from utils.text import escape_search, sanitize_text
 from utils.time import utcnow
 
@@ -153,7 +154,9 @@ def list_topics(user, sort_by="last_activity", tags=None, search=None, limit=20,
                 "total": hinted_count(Topic, query, index)}
 
     page = cache.cached(name, TTL, load)
-    items = [personal(view, memberships.get(view["id"], NONE)) for view in page["items"]]
+    muted = muted_topic_ids(user) if page["items"] else set()
+    items = [personal(view, memberships.get(view["id"], NONE), view["id"] in muted)
+             for view in page["items"]]
     return items, page["total"]
 
 
@@ -322,6 +325,32 @@ def add_member(topic, user_id, role="member", added_by=None, permissions=None):
         Topic.update(topic["_id"], extra={"$inc": {"member_count": 1}})
         return True
     return False
+
+
+# ----- mute (rest-content §3.11) -----
+
+def muted_topic_ids(user):
+    """Ids (strings) of the topics whose notifications the caller muted, still in force."""
+    if user is None:
+        return set()
+    now = utcnow()
+    return {str(m["topic_id"]) for m in TopicMute.find({"user_id": parse_id(user["_id"])})
+            if m.get("until") is None or m["until"] > now}
+
+
+def mute_topic(topic_id, user, minutes):
+    """-1 mutes indefinitely, N > 0 for N minutes, 0 unmutes."""
+    if minutes < -1:
+        raise ValidationFailed("Invalid mute duration")
+    topic = visible_topic_or_404(topic_id, user)
+    key = {"user_id": parse_id(user["_id"]), "topic_id": topic["_id"]}
+    if minutes == 0:
+        TopicMute.collection().delete_one(key)
+        return False
+    until = None if minutes == -1 else utcnow() + timedelta(minutes=minutes)
+    TopicMute.collection().update_one(key, {"$set": {"until": until, "updated_at": utcnow()},
+                                            "$setOnInsert": {"created_at": utcnow()}}, upsert=True)
+    return True
 
 
 # ----- anonymous identities (served by the accounts issue at /api/users/anonymous-identities) -----

@@ -176,3 +176,16 @@ def test_cached_topic_never_serves_another_users_level(auth, client):
     levels = {t["id"]: t["user_permission_level"] for t in owner_client.get("/api/topics").get_json()["data"]}
     assert levels[topic["id"]] == 3
     assert member_client.get("/api/topics").get_json()["data"][0]["user_permission_level"] == 1
+
+
+def test_mute_and_unmute(auth, client):
+    _owner, owner_client = auth.signed_in()
+    topic = make_topic(owner_client)
+    url = f"/api/topics/{topic['id']}"
+    assert client.post(f"{url}/mute", json={"minutes": -1}).status_code == 401
+    assert owner_client.post(f"{url}/mute", json={"minutes": -2}).status_code == 400
+    assert owner_client.post(f"{url}/mute", json={"minutes": 30}).status_code == 200
+    assert owner_client.get("/api/topics").get_json()["data"][0]["is_muted"] is True
+    assert owner_client.post(f"{url}/unmute").status_code == 200
+    assert owner_client.get("/api/topics").get_json()["data"][0]["is_muted"] is False
+    assert owner_client.post("/api/topics/0123456789abcdef01234567/mute", json={"minutes": 5}).status_code == 404

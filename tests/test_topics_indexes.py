@@ -8,6 +8,7 @@ from models.content_setting import ContentSetting
 from models.post import Post
 from models.topic import Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
+from models.topic_mute import TopicMute
 from services import comments, posts, topics
 from utils.queries import plan_stages
 
@@ -52,4 +53,5 @@ def test_per_request_lookups_use_indexes(app_ctx):
     _assert_indexed(AnonymousIdentity, {"topic_id": oid, "user_id": uid})
     _assert_indexed(AnonymousIdentity, {"user_id": uid}, [("created_at", -1)])
     _assert_indexed(TopicMember, {"topic_id": oid, "role": "moderator"}, [("created_at", 1)])
+    _assert_indexed(TopicMute, {"user_id": uid})
     _assert_indexed(Post, {"_id": oid})
