@@ -5,10 +5,13 @@ only the owner bans a moderator, and a ban removes membership exactly once.
 """
 from pymongo.errors import DuplicateKeyError
 
+from extensions import socketio
 from models.base import parse_id
+from models.post import Post
 from models.topic import MODERATOR, OWNER, Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.user import User
+from services import presence
 from services.content_cache import invalidate_topic
 from services.topic_access import is_banned, permission_level, visible_topic_or_404
 from services.topics import add_member, moderators_of
@@ -84,7 +87,26 @@ def ban_user(topic_id, actor, user_id, reason=""):
         {"topic_id": topic["_id"], "invited_user_id": target["_id"], "status": "pending"},
         {"$set": {"status": "declined", "updated_at": utcnow()}})
     invalidate_topic(topic["_id"])
+    evict_from_topic_rooms(target["_id"], topic["_id"])
     return True
+
+
+def evict_from_topic_rooms(user_id, topic_id):
+    """Take the banned user's sockets (those this process holds) out of the topic's
+    room and its posts' rooms, so live events stop at once, not at their next join."""
+    server = socketio.server
+    if server is None:
+        return
+    for sid in presence.sockets_of_user(user_id):
+        try:
+            rooms = server.rooms(sid, namespace="/")
+        except (KeyError, ValueError):
+            continue  # held by another process or already gone
+        post_ids = [parse_id(room[len("post_"):]) for room in rooms if room.startswith("post_")]
+        posts = Post.by_ids([p for p in post_ids if p], projection={"topic_id": 1})
+        leave = {f"topic_{topic_id}"} | {f"post_{p['_id']}" for p in posts if p["topic_id"] == topic_id}
+        for room in set(rooms) & leave:
+            server.leave_room(sid, room, namespace="/")
 
 
 def unban_user(topic_id, actor, user_id):

@@ -104,3 +104,19 @@ def test_invite_only_topic_events_are_not_broadcast(auth, emitted):
     owner_client.put(f"/api/topics/{topic['id']}", json={"description": "changed"})
     rooms = {e["event"]: e["room"] for e in emitted if e["event"].startswith("topic_")}
     assert rooms == {"topic_created": f"user_{owner['_id']}", "topic_updated": f"topic_{topic['id']}"}
+
+
+def test_ban_takes_sockets_out_of_the_rooms(auth, socket_client):
+    _owner, owner_client = auth.signed_in()
+    member, member_client = auth.signed_in()
+    topic = make_topic(owner_client)
+    post = make_post(owner_client, topic["id"])
+    member_client.post(f"/api/topics/{topic['id']}/join")
+    sio = socket_client(member_client)
+    sio.emit("join_topic", {"topic_id": topic["id"]})
+    sio.emit("join_post", {"post_id": post["id"]})
+    sio.get_received()
+    owner_client.post(f"/api/topics/{topic['id']}/ban", json={"user_id": str(member["_id"])})
+    make_post(owner_client, topic["id"])
+    make_comment(owner_client, post["id"])
+    assert names(sio) == []
