@@ -78,6 +78,11 @@ class Config:
         self.MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
         self.UPLOAD_DIR = env_str("UPLOAD_DIR", os.path.join(self.VAR_DIR, "uploads"))
 
+        # --- content filter (posts, comments, messages; rest-content §1.7) ---
+        self.CONTENT_FILTER_LINKS = env_bool("CONTENT_FILTER_LINKS", True)
+        self.CONTENT_FILTER_WORDS = env_list(
+            "CONTENT_FILTER_WORDS", ["fuck", "shit", "cunt", "bitch", "asshole"])
+
         # --- email ---
         self.EMAIL_BACKEND = env_str("EMAIL_BACKEND", "console")
         self.SMTP_HOST = env_str("SMTP_HOST", "localhost")

@@ -57,6 +57,12 @@ def test_operator_injection_and_anonymous_write_refused(topic_setup, client):
     assert owner_client.post("/api/posts/topics/nope/posts", json={"title": "t", "content": "x"}).status_code == 404
 
 
+def test_default_filter_removes_links_and_masks_words(topic_setup):
+    _o, owner_client, _m, _mc, topic = topic_setup
+    post = make_post(owner_client, topic["id"], content="go to http://evil.example now, shit!")
+    assert post["content"] == "go to [Link removed] now, ****!"
+
+
 def test_gif_only_post(topic_setup):
     _o, owner_client, _m, _mc, topic = topic_setup
     post = make_post(owner_client, topic["id"], content=None, gif_url="https://media.example/x.gif")
