@@ -116,17 +116,17 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
     invalidate_posts(topic["_id"])
     view = _views([comment])[0]
     realtime.emit("new_comment", authorship.anonymous_view(view), room=f"post_{post['_id']}")
-    _notify(user, post, comment, text, alias)
+    _notify(user, topic, post, comment, text, alias)
     return authorship.personal(view, user)
 
 
-def _notify(user, post, comment, text, alias):
+def _notify(user, topic, post, comment, text, alias):
     display = alias or user["username"]
     context = {"type": "comment", "comment_id": str(comment["_id"]), "post_id": str(post["_id"]),
                "topic_id": str(post["topic_id"]), "post_title": post["title"],
                "parent_comment_id": str(comment["parent_comment_id"] or "") or None,
                "display_name": display, "anonymous": alias is not None}
-    notify_mentions(user, text, context)
+    notify_mentions(user, text, context, can_see=lambda mentioned: can_view(topic, mentioned))
     author_id = post["user_id"]
     if author_id != parse_id(user["_id"]) and not is_blocked(author_id, user["_id"]):
         NotificationService.notify(

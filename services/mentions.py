@@ -24,10 +24,12 @@ def mentioned_usernames(text):
     return names[:MAX_MENTIONS]
 
 
-def notify_mentions(author, text, context):
+def notify_mentions(author, text, context, can_see=None):
     """Notify every user `text` mentions (except the author and those who blocked them).
 
-    Returns the ids notified."""
+    `can_see(user)`, when given, drops mentioned users who may not read the
+    content (an invite-only topic's post must not reach outsiders). Returns
+    the ids notified."""
     names = mentioned_usernames(text)
     if not names:
         return []
@@ -40,8 +42,10 @@ def notify_mentions(author, text, context):
     data = {**ids, "content_type": kind, "content_id": content_id, "sender_username": display,
             "sender_id": None if anonymous else str(author["_id"])}
     notified = []
-    for user in User.find({"username_lower": {"$in": names}}, projection={"username": 1}):
+    for user in User.find({"username_lower": {"$in": names}}, projection={"username": 1, "is_admin": 1}):
         if user["_id"] == author["_id"] or is_blocked(user["_id"], author["_id"]):
+            continue
+        if can_see is not None and not can_see(user):
             continue
         note = NotificationService.notify(
             user["_id"], "mention", f"{display} mentioned you", _preview(text), data,

@@ -171,7 +171,8 @@ def create_post(topic_id, user, title, content=None, gif_url=None, use_anonymous
     notify_mentions(user, text, {"type": "post", "post_id": str(post["_id"]),
                                  "topic_id": str(topic["_id"]), "post_title": title,
                                  "display_name": alias or user["username"],
-                                 "anonymous": alias is not None})
+                                 "anonymous": alias is not None},
+                    can_see=lambda mentioned: can_view(topic, mentioned))
     return authorship.personal(view, user)
 
 

@@ -250,3 +250,15 @@ def test_posting_in_invite_only_topic_needs_membership(auth):
     # Invited (can see it) but not yet a member: may not post.
     response = guest_client.post(f"/api/posts/topics/{topic['id']}/posts", json={"title": "t", "content": "c"})
     assert response.status_code == 403
+
+
+def test_mentions_in_invite_only_topic_skip_outsiders(auth, emitted):
+    _owner, owner_client = auth.signed_in()
+    outsider, _ = auth.signed_in()
+    insider, insider_client = auth.signed_in()
+    topic = make_topic(owner_client, require_approval=True)
+    owner_client.post(f"/api/topics/{topic['id']}/invite", json={"user_id": str(insider["_id"])})
+    insider_client.post(f"/api/topics/{topic['id']}/join")
+    make_post(owner_client, topic["id"], content=f"@{outsider['username']} @{insider['username']}")
+    rooms = {e["room"] for e in emitted if e["event"] == "new_notification"}
+    assert rooms == {f"user_{insider['_id']}"}
