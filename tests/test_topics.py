@@ -73,6 +73,8 @@ def test_list_sorts_filters_and_paginates(auth, client):
     assert client.get("/api/topics", query_string={"search": ".*"}).get_json()["data"] == []
     by_created = client.get("/api/topics?sort_by=created_at").get_json()["data"]
     assert [t["id"] for t in by_created] == [b["id"], a["id"]]
+    # Trailing slashes are not significant (rest-content §1.1).
+    assert len(client.get("/api/topics/").get_json()["data"]) == 2
 
 
 @pytest.mark.parametrize("query", ["limit=101", "offset=10001", "limit=abc", "offset=1.5"])

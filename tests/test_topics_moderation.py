@@ -16,6 +16,7 @@ def test_moderators_add_list_remove(auth, client):
     assert mod_client.post(url, json={"user_id": str(mod["_id"])}).status_code == 403
     assert client.post(url, json={"user_id": str(mod["_id"])}).status_code == 401
     assert owner_client.post(url, json={"user_id": "0" * 24}).status_code == 403
+    assert owner_client.post(url, json={"user_id": {"$ne": None}}).status_code == 400
     assert owner_client.post(url, json={"user_id": str(mod["_id"]),
                                         "permissions": ["ban_users", "bogus"]}).status_code == 200
     listed = client.get(url).get_json()["data"]
