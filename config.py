@@ -84,6 +84,11 @@ class Config:
         self.CHAT_SEND_WINDOW = env_int("CHAT_SEND_WINDOW", 10)      # ... per this many seconds
         self.MAX_ATTACHMENTS_PER_MESSAGE = env_int("MAX_ATTACHMENTS_PER_MESSAGE", 10)
 
+        # --- content filter (posts, comments, messages; rest-content §1.7) ---
+        self.CONTENT_FILTER_LINKS = env_bool("CONTENT_FILTER_LINKS", True)
+        self.CONTENT_FILTER_WORDS = env_list(
+            "CONTENT_FILTER_WORDS", ["fuck", "shit", "cunt", "bitch", "asshole"])
+
         # --- email ---
         self.EMAIL_BACKEND = env_str("EMAIL_BACKEND", "console")
         self.SMTP_HOST = env_str("SMTP_HOST", "localhost")

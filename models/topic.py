@@ -7,12 +7,13 @@ array on the topic, so a topic with many members stays a small document and
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from models.base import BaseModel, Field
+from models.id_lookup import IdLookup
 
 OWNER, MODERATOR, MEMBER, NONE = 3, 2, 1, 0
 ROLE_LEVEL = {"owner": OWNER, "moderator": MODERATOR, "member": MEMBER}
 
 
-class Topic(BaseModel):
+class Topic(IdLookup, BaseModel):
     collection_name = "topics"
     not_found_message = "Topic not found"
     soft_delete = True
@@ -28,6 +29,10 @@ class Topic(BaseModel):
         "conversation_count": Field(0),
         "last_activity": Field(None),
         "is_public": Field(True),
+        # deletion bookkeeping (rest-content §3.5)
+        "deleted_by": Field(None),
+        "deletion_status": Field(None),
+        "permanent_delete_at": Field(None),
     }
     indexes = [
         IndexModel([("title_lower", ASCENDING)], unique=True, name="title_unique"),

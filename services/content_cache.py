@@ -1,0 +1,35 @@
+"""Cache namespaces of the topic/post/comment hot reads, and their invalidation.
+
+Every write that changes what one of these reads returns calls the matching
+`invalidate_*` after it commits. Cached values hold only what every caller
+sees; each caller's level, vote flags and visibility are applied per request.
+"""
+from utils import cache
+
+TOPIC_LIST = "topics"
+TTL = 300
+
+
+def topic_ns(topic_id):
+    return f"topic:{topic_id}"
+
+
+def posts_ns(topic_id):
+    return f"posts:{topic_id}"
+
+
+def comments_ns(post_id):
+    return f"comments:{post_id}"
+
+
+def invalidate_topic(topic_id):
+    """The topic itself changed (counters, settings, roles): its page and every list."""
+    cache.bump(TOPIC_LIST, topic_ns(topic_id), posts_ns(topic_id))
+
+
+def invalidate_posts(topic_id):
+    cache.bump(posts_ns(topic_id))
+
+
+def invalidate_comments(post_id):
+    cache.bump(comments_ns(post_id))
