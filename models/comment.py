@@ -2,12 +2,11 @@
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from models.base import BaseModel, Field
-from models.id_lookup import IdLookup
 
 MAX_DEPTH = 10
 
 
-class Comment(IdLookup, BaseModel):
+class Comment(BaseModel):
     collection_name = "comments"
     not_found_message = "Comment not found"
     soft_delete = True

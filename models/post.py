@@ -3,10 +3,9 @@ in step by conditional atomic updates (see services/votes.py)."""
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from models.base import BaseModel, Field
-from models.id_lookup import IdLookup
 
 
-class Post(IdLookup, BaseModel):
+class Post(BaseModel):
     collection_name = "posts"
     not_found_message = "Post not found"
     soft_delete = True

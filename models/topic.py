@@ -7,13 +7,12 @@ array on the topic, so a topic with many members stays a small document and
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from models.base import BaseModel, Field
-from models.id_lookup import IdLookup
 
 OWNER, MODERATOR, MEMBER, NONE = 3, 2, 1, 0
 ROLE_LEVEL = {"owner": OWNER, "moderator": MODERATOR, "member": MEMBER}
 
 
-class Topic(IdLookup, BaseModel):
+class Topic(BaseModel):
     collection_name = "topics"
     not_found_message = "Topic not found"
     soft_delete = True

@@ -1,55 +1,37 @@
 """Report actions applied through the owning services (posts, comments, chat
-messages). Those services come from other branches: until they are merged
-these tests skip; after the merge they must pass."""
+messages), so their caches and live events follow."""
 import pytest
+from bson import ObjectId
 
-pytest.importorskip("services.posts")
-pytest.importorskip("services.comments")
-pytest.importorskip("services.messages")
-
-from models import get_db  # noqa: E402
-from models.chat_room import ChatRoom, ChatRoomMember  # noqa: E402
-from models.topic import Topic, TopicMember  # noqa: E402
-from utils.time import utcnow  # noqa: E402
+from models import get_db
+from tests.content_helpers import make_comment, make_post, make_topic
 
 
-def _seed(app, author):
-    """A topic with a post and a comment, and a chat room with a message, by `author`."""
+def _seed(app, author_client):
+    """A topic with a post and a comment, and a chat room with a message, all made
+    over HTTP by the author, then read back as stored."""
+    topic = make_topic(author_client, title="Moderated")
+    post = make_post(author_client, topic["id"], title="Buy pills", content="cheap pills here")
+    comment = make_comment(author_client, post["id"], content="more pills")
+    room = author_client.post(f"/api/chat-rooms/topics/{topic['id']}/conversations",
+                              json={"name": "lobby"}).get_json()["data"]
+    message = author_client.post(f"/api/chat-rooms/{room['id']}/messages",
+                                 json={"content": "pills pills"}).get_json()["data"]
     with app.app_context():
-        topic = Topic.insert(title="Moderated", title_lower="moderated", owner_id=author["_id"],
-                             member_count=1, post_count=1)
-        TopicMember.insert(topic_id=topic["_id"], user_id=author["_id"], role="owner")
-        db, now = get_db(), utcnow()
-        post = {"topic_id": topic["_id"], "user_id": author["_id"], "title": "Buy pills",
-                "content": "cheap pills here", "tags": [], "upvotes": [], "downvotes": [],
-                "upvote_count": 0, "downvote_count": 0, "score": 0, "comment_count": 1,
-                "gif_url": None, "anonymous_identity": None, "is_deleted": False,
-                "created_at": now, "updated_at": now}
-        post["_id"] = db["posts"].insert_one(post).inserted_id
-        comment = {"post_id": post["_id"], "user_id": author["_id"], "parent_comment_id": None,
-                   "content": "more pills", "upvotes": [], "downvotes": [], "upvote_count": 0,
-                   "downvote_count": 0, "score": 0, "reply_count": 0, "depth": 0,
-                   "gif_url": None, "anonymous_identity": None, "is_deleted": False,
-                   "created_at": now, "updated_at": now}
-        comment["_id"] = db["comments"].insert_one(comment).inserted_id
-        room = ChatRoom.insert(topic_id=topic["_id"], name="lobby", name_lower="lobby",
-                               owner_id=author["_id"], member_count=1)
-        ChatRoomMember.insert(room_id=room["_id"], user_id=author["_id"], role="owner")
-        message = {"chat_room_id": room["_id"], "topic_id": topic["_id"],
-                   "user_id": author["_id"], "content": "pills pills", "message_type": "text",
-                   "attachments": [], "is_deleted": False, "deleted_by": None,
-                   "deleted_at": None, "deletion_reason": None, "created_at": now}
-        message["_id"] = db["messages"].insert_one(message).inserted_id
-    return {"post": post, "comment": comment, "message": message}
+        db = get_db()
+        return {kind: db[collection].find_one({"_id": ObjectId(item["id"])})
+                for kind, collection, item in [("post", "posts", post),
+                                               ("comment", "comments", comment),
+                                               ("message", "messages", message)]}
 
 
 @pytest.mark.parametrize("kind,collection", [("post", "posts"), ("comment", "comments"),
                                              ("message", "messages")])
 def test_delete_content_goes_through_the_owning_service(app, auth, kind, collection):
     admin, admin_client = auth.signed_in(is_admin=True)
-    author = auth.user()
+    author, author_client = auth.signed_in()
     _, reporter = auth.signed_in()
-    item = _seed(app, author)[kind]
+    item = _seed(app, author_client)[kind]
     created = reporter.post("/api/reports", json={
         "reason": "spam", "description": "Selling pills to everyone",
         "content_type": kind, "content_id": str(item["_id"])})
@@ -78,7 +60,7 @@ def test_warn_the_author_of_reported_content(app, auth):
     _, admin_client = auth.signed_in(is_admin=True)
     author, author_client = auth.signed_in()
     _, reporter = auth.signed_in()
-    post = _seed(app, author)["post"]
+    post = _seed(app, author_client)["post"]
     report_id = reporter.post("/api/reports", json={
         "reason": "spam", "description": "Selling pills to everyone", "content_type": "post",
         "content_id": str(post["_id"])}).get_json()["data"]["report_id"]
@@ -90,7 +72,7 @@ def test_warn_the_author_of_reported_content(app, auth):
 
 def test_author_cannot_report_own_post(app, auth):
     author, author_client = auth.signed_in()
-    post = _seed(app, author)["post"]
+    post = _seed(app, author_client)["post"]
     response = author_client.post("/api/reports", json={
         "reason": "spam", "description": "Reporting my own thing", "content_type": "post",
         "content_id": str(post["_id"])})

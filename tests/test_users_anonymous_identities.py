@@ -1,22 +1,20 @@
-"""Per-topic anonymous identities of the caller (rest-accounts §3.2), on the
-topics issue's service: skipped until that branch is merged."""
-import pytest
-
-pytest.importorskip("services.topics")
-
-from bson import ObjectId  # noqa: E402
-
-from models import get_db  # noqa: E402
-from models.topic import Topic  # noqa: E402
+"""Per-topic anonymous identities of the caller (rest-accounts §3.2), served
+from the topics service."""
 
 
-def seed(app, user, other):
-    with app.app_context():
-        topic = Topic.insert(title="Secrets", title_lower="secrets", owner_id=ObjectId())
-        get_db()["anonymous_identities"].insert_many([
-            {"user_id": user["_id"], "topic_id": topic["_id"], "anonymous_name": "Shadow"},
-            {"user_id": other["_id"], "topic_id": topic["_id"], "anonymous_name": "Ghost"}])
-    return str(topic["_id"])
+from models import get_db
+from tests.content_helpers import make_topic
+
+
+def seed(user_client, other_client):
+    """A topic both users joined, each with an alias set through the topics API."""
+    topic = make_topic(user_client, title="Secrets")
+    other_client.post(f"/api/topics/{topic['id']}/join")
+    for client, name in [(user_client, "Shadow"), (other_client, "Ghost")]:
+        response = client.put(f"/api/topics/{topic['id']}/anonymous-identity",
+                              json={"custom_anonymous_name": name})
+        assert response.status_code == 200, response.get_json()
+    return topic["id"]
 
 
 def test_anonymous_calls_are_401(client):
@@ -26,8 +24,8 @@ def test_anonymous_calls_are_401(client):
 
 def test_list_and_delete_own_identity(auth, app):
     user, client = auth.signed_in()
-    other = auth.user()
-    topic_id = seed(app, user, other)
+    other, other_client = auth.signed_in()
+    topic_id = seed(client, other_client)
     body = client.get("/api/users/anonymous-identities").get_json()
     assert body["success"] is True
     assert [(i["topic_id"], i["anonymous_name"]) for i in body["data"]] == [(topic_id, "Shadow")]
