@@ -216,9 +216,9 @@ def join_call(user, call_id, sid=None):
     if updated is None:
         updated = collection.find_one_and_update(
             {"_id": call["_id"], "status": ACTIVE, "participants.user_id": uid},
-            {"$set": {"participants.$.is_disconnected": False,
-                      "participants.$.last_heartbeat": now}},
-            return_document=ReturnDocument.AFTER)
+            {"$set": {"participants.$[me].is_disconnected": False,
+                      "participants.$[me].last_heartbeat": now}},
+            array_filters=[{"me.user_id": uid}], return_document=ReturnDocument.AFTER)
     if updated is None:
         raise NotFound("Call not found or already ended")
     participants_changed(call["_id"])
@@ -308,7 +308,7 @@ def notify_call_ended(call, reason):
 
 # ----- state of a participant -----
 def set_muted(user, call_id, is_muted):
-    call = _update_own_entry(user, call_id, {"participants.$.is_muted": is_muted})
+    call = _update_own_entry(user, call_id, {"is_muted": is_muted})
     emit("voip_mute_status", {"call_id": str(call["_id"]), "user_id": str(user["_id"]),
                               "is_muted": is_muted}, room=call_room(call["_id"]))
 
@@ -321,7 +321,7 @@ def set_speaking(user, call_id, is_speaking, sid=None):
 
 
 def set_disconnected(user, call_id, is_disconnected, sid=None):
-    call = _update_own_entry(user, call_id, {"participants.$.is_disconnected": is_disconnected})
+    call = _update_own_entry(user, call_id, {"is_disconnected": is_disconnected})
     _notify_disconnected(call["_id"], user["_id"], user["username"], is_disconnected, sid)
 
 
@@ -337,16 +337,20 @@ def _mark_back(user, call_id):
     result = VoipCall.collection().update_one(
         {"_id": parse_id(call_id), "status": ACTIVE,
          "participants": {"$elemMatch": {"user_id": user["_id"], "is_disconnected": True}}},
-        {"$set": {"participants.$.is_disconnected": False,
-                  "participants.$.last_heartbeat": utcnow()}})
+        {"$set": {"participants.$[me].is_disconnected": False,
+                  "participants.$[me].last_heartbeat": utcnow()}},
+        array_filters=[{"me.user_id": user["_id"]}])
     if result.modified_count:
         _notify_disconnected(call_id, user["_id"], user["username"], False)
 
 
 def _update_own_entry(user, call_id, changes):
+    """Set `changes` on the caller's participant entry (an arrayFilter, not `$`:
+    both MongoDB and SecantusDB support it in findAndModify)."""
     call = VoipCall.collection().find_one_and_update(
         {"_id": parse_id(call_id), "status": ACTIVE, "participants.user_id": user["_id"]},
-        {"$set": changes}, return_document=ReturnDocument.AFTER)
+        {"$set": {f"participants.$[me].{name}": value for name, value in changes.items()}},
+        array_filters=[{"me.user_id": user["_id"]}], return_document=ReturnDocument.AFTER)
     if call is None:
         raise Forbidden("You are not in this call")
     return call
@@ -364,9 +368,10 @@ def socket_closed(user_id, sid):
     if call_id is None:
         return
     user = User.get(user_id)
+    uid = parse_id(user_id)
     call = VoipCall.collection().find_one_and_update(
-        {"_id": parse_id(call_id), "status": ACTIVE, "participants.user_id": parse_id(user_id)},
-        {"$set": {"participants.$.is_disconnected": True}})
+        {"_id": parse_id(call_id), "status": ACTIVE, "participants.user_id": uid},
+        {"$set": {"participants.$[me].is_disconnected": True}}, array_filters=[{"me.user_id": uid}])
     if call is not None and user is not None:
         _notify_disconnected(call_id, user_id, user["username"], True)
 
