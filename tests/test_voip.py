@@ -10,7 +10,12 @@ from tests.voip_helpers import dm_room, drain, make_person, make_room
 
 @pytest.fixture
 def people(auth, socket_client):
-    return lambda n: [make_person(auth, socket_client) for _ in range(n)]
+    def make(n):
+        made = [make_person(auth, socket_client) for _ in range(n)]
+        drain(*made)  # presence events of each other's connects
+        return made
+
+    return make
 
 
 def start_dm(alice, bob):
@@ -71,7 +76,8 @@ def test_direct_call_whole_sequence(app, people):
     assert alice.one("voip_speaking_status")["is_speaking"] is True
     assert bob.events() == []
     bob.emit("voip_heartbeat", {"call_id": call_id})
-    assert bob.events() == [] and alice.events() == []
+    bob.assert_silent()
+    alice.assert_silent()
 
     bob.emit("voip_leave_call", {"call_id": call_id})
     assert bob.one("voip_left_call") == {"call_id": call_id}
@@ -85,7 +91,7 @@ def test_direct_call_whole_sequence(app, people):
     with app.app_context():
         stored = VoipCall.get(call_id)
     assert stored["status"] == "ended" and stored["end_reason"] == "no_participants"
-    assert stranger.events() == []
+    stranger.assert_silent()
 
 
 def test_group_call_rings_the_chat_room(app, people, emitted):
@@ -123,7 +129,7 @@ def test_group_call_refused_outside_the_room(app, people, case):
         assert caller.one("voip_error")
     with app.app_context():
         assert VoipCall.count() == 0
-    assert member.events() == []
+    member.assert_silent()
 
 
 def test_outsider_cannot_join_or_see_a_running_call(app, people):
@@ -134,7 +140,8 @@ def test_outsider_cannot_join_or_see_a_running_call(app, people):
     assert stranger.one("voip_error")["message"] == "You are not a member of this chat room"
     stranger.emit("voip_get_active_call", {"room_id": room_id})
     assert stranger.one("voip_error")
-    assert owner.events() == [] and member.events() == []
+    owner.assert_silent()
+    member.assert_silent()
     with app.app_context():
         assert len(VoipCall.get(call_id)["participants"]) == 1
 
@@ -147,7 +154,7 @@ def test_direct_call_refused_when_blocked(app, people, blocker):
         Block.insert(blocker_id=a.user["_id"], blocked_id=b.user["_id"])
     alice.emit("voip_create_call", {"room_id": dm_room(alice, bob), "room_type": "dm"})
     assert alice.one("voip_error")["message"] == "You cannot call this user"
-    assert bob.events() == []
+    bob.assert_silent()
 
 
 def test_direct_call_only_between_its_two_users(app, people):
@@ -159,7 +166,8 @@ def test_direct_call_only_between_its_two_users(app, people):
     assert mallory.one("voip_error")
     mallory.emit("voip_get_active_call", {"room_id": dm_room(alice, bob)})
     assert mallory.one("voip_error")
-    assert alice.events() == [] and bob.events() == []
+    alice.assert_silent()
+    bob.assert_silent()
 
 
 @pytest.mark.parametrize("event, payload", [
@@ -188,7 +196,7 @@ def test_malformed_payloads_answer_voip_error(app, people, event, payload):
     fill = {"CALL": call_id, "TARGET": bob.id}
     alice.emit(event, {k: fill.get(v, v) if isinstance(v, str) else v for k, v in payload.items()})
     assert alice.one("voip_error")["message"]
-    assert bob.events() == []
+    bob.assert_silent()
 
 
 def test_joining_an_ended_call_is_refused(app, people):
@@ -227,7 +235,8 @@ def test_relay_only_between_participants_and_from_the_session(app, people):
     relayed = owner.one("voip_offer")
     assert relayed["from_user_id"] == member.id
     assert relayed["from_username"] == member.user["username"]
-    assert bystander.events() == [] and member.events() == []
+    bystander.assert_silent()
+    member.assert_silent()
 
 
 def test_state_changes_only_from_participants(app, people):
@@ -242,7 +251,8 @@ def test_state_changes_only_from_participants(app, people):
                            ("voip_heartbeat", {})]:
         bystander.emit(event, {"call_id": call_id, **payload})
         assert bystander.one("voip_error")["message"] == "You are not in this call"
-    assert owner.events() == [] and member.events() == []
+    owner.assert_silent()
+    member.assert_silent()
     with app.app_context():
         participants = VoipCall.get(call_id)["participants"]
     assert not any(p["is_muted"] or p["is_disconnected"] for p in participants)
@@ -307,9 +317,10 @@ def test_only_the_caller_or_a_moderator_ends_a_call(app, people):
     owner.emit("voip_join_call", {"call_id": call_id})
     drain(owner, member)
     stranger = people(1)[0]
+    drain(owner, member)
     stranger.emit("voip_end_call", {"call_id": call_id})
     assert stranger.one("voip_error")
-    assert member.events() == []
+    member.assert_silent()
     owner.emit("voip_end_call", {"call_id": call_id})  # the room's owner moderates
     assert member.one("voip_call_ended")["reason"] == "ended_by_host"
 

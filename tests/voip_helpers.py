@@ -26,6 +26,11 @@ class Person:
         assert [n for n, _ in events] == [name] * len(events), events
         return [data for _, data in events]
 
+    def assert_silent(self):
+        """Nothing at all reached this socket (not only no voip_* event)."""
+        received = self.sio.get_received()
+        assert received == [], received
+
     def one(self, name):
         payloads = self.only(name)
         assert len(payloads) == 1, payloads
@@ -55,4 +60,4 @@ def dm_room(a, b):
 
 def drain(*people):
     for person in people:
-        person.events()
+        person.sio.get_received()
