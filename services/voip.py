@@ -27,12 +27,14 @@ from models.voip_call import ACTIVE, ENDED, VoipCall, participant
 from services import chat_access
 from services.blocks import is_blocked_either
 from services.realtime import emit, emit_to_user, user_room
-from utils.errors import Forbidden, NotFound, ValidationFailed
+from utils.errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from utils.redis_client import get_redis, key
 from utils.text import sanitize_text
 from utils.time import utcnow
 
 PARTICIPANTS_CACHE_SECONDS = 60
+# Ringing someone is cheap for the caller and loud for the callee (realtime.md §8.8).
+CALLS_PER_MINUTE = 10
 _CACHED = "*"  # sentinel member: the cached set exists even when read back
 
 
@@ -179,6 +181,7 @@ def _new_participant(user, now):
 def create_call(user, room_id, room_type="group", room_name=None, sid=None):
     """`(call, created)`: a new call with the caller alone in it, or the running one."""
     room_type, room_id, other_id = resolve_room(user, room_id, room_type)
+    _limit_call_starts(user["_id"])
     existing = VoipCall.active_in_room(room_id)
     if existing is not None:
         return existing, False
@@ -192,6 +195,16 @@ def create_call(user, room_id, room_type="group", room_name=None, sid=None):
     touch_heartbeat(call["_id"], user["_id"])
     notify_call_created(call, user, other_id, sid)
     return call, True
+
+
+def _limit_call_starts(user_id):
+    minute = int(utcnow().timestamp() // 60)
+    counter = key("voip", "starts", user_id, minute)
+    pipe = get_redis().pipeline()
+    pipe.incr(counter)
+    pipe.expire(counter, 120)
+    if pipe.execute()[0] > CALLS_PER_MINUTE:
+        raise RateLimited("Too many calls started; wait a minute")
 
 
 def notify_call_created(call, user, other_id, sid):

@@ -32,7 +32,6 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
-SWEEP_BATCH = 500
 
 
 def sweep(now=None):
@@ -42,7 +41,7 @@ def sweep(now=None):
     silent_since = (now - timedelta(seconds=config["VOIP_HEARTBEAT_TIMEOUT"])).timestamp()
     too_old = now - timedelta(seconds=config["VOIP_MAX_CALL_SECONDS"])
     counts = {"removed": 0, "ended": 0}
-    for call in VoipCall.find({"status": ACTIVE}, sort=[("created_at", 1)], limit=SWEEP_BATCH):
+    for call in VoipCall.collection().find({"status": ACTIVE}).sort("created_at", 1):
         if call["created_at"] <= too_old:
             counts["ended"] += voip.end_call(call["_id"], "max_duration") is not None
             continue

@@ -334,3 +334,14 @@ def test_one_active_call_per_room_is_enforced_by_the_index(app, people):
         with pytest.raises(DuplicateKeyError):
             VoipCall.insert(room_id=dm_room(alice, bob), room_type="dm",
                             created_by=alice.user["_id"])
+
+
+def test_ringing_is_rate_limited(app, people):
+    alice, bob = people(2)
+    for _ in range(10):  # call, hang up, call again...
+        call_id = start_dm(alice, bob)
+        alice.emit("voip_leave_call", {"call_id": call_id})
+        drain(alice, bob)
+    alice.emit("voip_create_call", {"room_id": dm_room(alice, bob), "room_type": "dm"})
+    assert alice.one("voip_error")["message"] == "Too many calls started; wait a minute"
+    bob.assert_silent()
