@@ -345,3 +345,9 @@ def test_ringing_is_rate_limited(app, people):
     alice.emit("voip_create_call", {"room_id": dm_room(alice, bob), "room_type": "dm"})
     assert alice.one("voip_error")["message"] == "Too many calls started; wait a minute"
     bob.assert_silent()
+
+
+def test_active_call_without_room_id_is_null(app, people):
+    (alice,) = people(1)
+    alice.emit("voip_get_active_call", {})
+    assert alice.one("voip_active_call") == {"room_id": None, "call": None}
