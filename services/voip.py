@@ -178,9 +178,10 @@ def _new_participant(user, now):
             "last_heartbeat": now, "is_muted": False, "is_disconnected": False}
 
 
-def create_call(user, room_id, room_type="group", room_name=None, sid=None):
-    """`(call, created)`: a new call with the caller alone in it, or the running one."""
-    room_type, room_id, other_id = resolve_room(user, room_id, room_type)
+def create_call(user, room_id, room_type="group", room_name=None):
+    """`(call, created)`: a new call with the caller alone in it, or the running one.
+    The caller's socket joins the call room before `notify_call_created` rings."""
+    room_type, room_id, _ = resolve_room(user, room_id, room_type)
     _limit_call_starts(user["_id"])
     existing = VoipCall.active_in_room(room_id)
     if existing is not None:
@@ -193,7 +194,6 @@ def create_call(user, room_id, room_type="group", room_name=None, sid=None):
     except DuplicateKeyError:  # another process created it a moment ago
         return VoipCall.active_in_room(room_id), False
     touch_heartbeat(call["_id"], user["_id"])
-    notify_call_created(call, user, other_id, sid)
     return call, True
 
 
@@ -207,8 +207,10 @@ def _limit_call_starts(user_id):
         raise RateLimited("Too many calls started; wait a minute")
 
 
-def notify_call_created(call, user, other_id, sid):
-    if other_id is not None:
+def notify_call_created(call, user, sid=None):
+    """Ring: the other side of a direct call, or the chat room of a group call."""
+    if call["room_type"] == "dm":
+        other_id = next(uid for uid in call["room_id"].split("_") if uid != str(user["_id"]))
         emit_to_user(other_id, "voip_incoming_call", {"call": public(call),
                                                       "caller": user_brief(user)})
     else:

@@ -27,13 +27,14 @@ def _leave(call_id):
 @on_event("voip_create_call", schemas.CreateCall, error_event=VOIP_ERROR)
 def create_call(user, payload):
     call, created = voip.create_call(user, payload.room_id, payload.room_type,
-                                     payload.room_name, sid=request.sid)
+                                     payload.room_name)
     if not created:
         emit("voip_call_exists", {"call": voip.public(call),
                                   "message": "A call is already active in this room"})
         return
     _enter(call)
     emit("voip_call_created", {"call": voip.public(call), "user": voip.user_brief(user)})
+    voip.notify_call_created(call, user, sid=request.sid)
 
 
 @on_event("voip_join_call", schemas.CallRef, error_event=VOIP_ERROR)
