@@ -100,6 +100,16 @@ class Config:
         self.SENDGRID_API_KEY = env_str("SENDGRID_API_KEY")
         self.SENDGRID_API_URL = env_str("SENDGRID_API_URL", "https://api.sendgrid.com")
 
+        # --- voice calls (WebRTC signalling) ---
+        self.VOIP_STUN_URLS = env_list("VOIP_STUN_URLS", [
+            "stun:stun.l.google.com:19302", "stun:stun1.l.google.com:19302"])
+        self.TURN_URLS = env_list("TURN_URLS")
+        self.TURN_SECRET = env_str("TURN_SECRET")
+        self.TURN_TTL_SECONDS = env_int("TURN_TTL_SECONDS", 24 * 3600)
+        self.VOIP_HEARTBEAT_TIMEOUT = env_int("VOIP_HEARTBEAT_TIMEOUT", 90)
+        self.VOIP_MAX_CALL_SECONDS = env_int("VOIP_MAX_CALL_SECONDS", 4 * 3600)
+        self.VOIP_CLEANUP_INTERVAL = env_int("VOIP_CLEANUP_INTERVAL", 30)
+
         # --- logging ---
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
         self.LOG_FORMAT = env_str("LOG_FORMAT", "json")
@@ -126,6 +136,7 @@ class TestingConfig(Config):
         self.MONGO_DB_NAME = "parley_test"
         self.ASYNC_MODE = "threading"
         self.SOCKETIO_MESSAGE_QUEUE = False
+        self.VOIP_CLEANUP_INTERVAL = 0  # tests run the call sweep directly (or switch it on)
         self.LOG_FORMAT = "text"
         self.LOG_LEVEL = "WARNING"
 
