@@ -92,21 +92,24 @@ def ban_user(topic_id, actor, user_id, reason=""):
 
 
 def evict_from_topic_rooms(user_id, topic_id):
-    """Take the banned user's sockets (those this process holds) out of the topic's
-    room and its posts' rooms, so live events stop at once, not at their next join."""
+    """Take the banned user's sockets out of the topic's room (on any process,
+    through the message queue) and out of its posts' rooms, so live events stop
+    at once, not at their next join. Post rooms are known only for the sockets
+    this process holds; elsewhere every later join_post is refused anyway."""
     server = socketio.server
     if server is None:
         return
     for sid in presence.sockets_of_user(user_id):
+        server.leave_room(sid, f"topic_{topic_id}", namespace="/")
         try:
             rooms = server.rooms(sid, namespace="/")
         except (KeyError, ValueError):
             continue  # held by another process or already gone
         post_ids = [parse_id(room[len("post_"):]) for room in rooms if room.startswith("post_")]
         posts = Post.by_ids([p for p in post_ids if p], projection={"topic_id": 1})
-        leave = {f"topic_{topic_id}"} | {f"post_{p['_id']}" for p in posts if p["topic_id"] == topic_id}
-        for room in set(rooms) & leave:
-            server.leave_room(sid, room, namespace="/")
+        for post in posts:
+            if post["topic_id"] == topic_id:
+                server.leave_room(sid, f"post_{post['_id']}", namespace="/")
 
 
 def unban_user(topic_id, actor, user_id):
