@@ -57,6 +57,8 @@ class Config:
         self.MONGO_DB_NAME = env_str("MONGO_DB_NAME", "parley")
         self.REDIS_URL = env_str("REDIS_URL")
         self.SOCKETIO_MESSAGE_QUEUE = env_bool("SOCKETIO_MESSAGE_QUEUE", True)
+        # Presence: each process renews a heartbeat; a crashed one's sockets are swept.
+        self.PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 15)
 
         # --- web ---
         self.FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
@@ -136,6 +138,7 @@ class TestingConfig(Config):
         self.MONGO_DB_NAME = "parley_test"
         self.ASYNC_MODE = "threading"
         self.SOCKETIO_MESSAGE_QUEUE = False
+        self.PRESENCE_HEARTBEAT_SECONDS = 0  # tests call the sweep directly
         self.VOIP_CLEANUP_INTERVAL = 0  # tests run the call sweep directly (or switch it on)
         self.LOG_FORMAT = "text"
         self.LOG_LEVEL = "WARNING"

@@ -5,34 +5,17 @@ than VOIP_HEARTBEAT_TIMEOUT, ends calls left with nobody, and ends any call
 older than VOIP_MAX_CALL_SECONDS, telling the call room (`voip_user_left`,
 `voip_call_ended` with a reason and the room id).
 
-`start(app)` runs it every VOIP_CLEANUP_INTERVAL seconds in a Socket.IO
-background task. Every process starts one, but only the holder of a Redis
-lease (SET NX PX, renewed by its owner) sweeps, so a deployment sweeps once
-per interval; when the holder dies its lease runs out and another takes over.
+`start(app)` runs it every VOIP_CLEANUP_INTERVAL seconds, once per deployment
+(services/periodic.py).
 """
-import logging
-import uuid
 from datetime import timedelta
 
 from flask import current_app
 
-from extensions import socketio
 from models.voip_call import ACTIVE, VoipCall
-from services import voip
+from services import periodic, voip
 from services.realtime import emit
-from utils.redis_client import get_redis, key
 from utils.time import utcnow
-
-log = logging.getLogger(__name__)
-
-# Extend the lease only if we still hold it (compare-and-expire).
-_RENEW = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-  return redis.call('pexpire', KEYS[1], ARGV[2])
-end
-return 0
-"""
-
 
 def sweep(now=None):
     """One cleanup pass; returns `{"removed": n, "ended": n}`."""
@@ -81,46 +64,18 @@ def _drop_silent(call, silent_since):
 
 
 # ----- the background task -----
-def _lock_key(app):
-    # One sweeper per deployment, and a deployment is one database.
-    return key("voip", "sweeper", app.config["MONGO_DB_NAME"])
+TASK = "voip_cleanup"
 
 
 def hold_lease(app, token, ttl_ms):
     """Take the sweeper lease, or renew it if we already hold it."""
-    redis = get_redis()
-    if redis.set(_lock_key(app), token, nx=True, px=ttl_ms):
-        return True
-    return bool(redis.eval(_RENEW, 1, _lock_key(app), token, ttl_ms))
+    return periodic.hold_lease(app, TASK, token, ttl_ms)
 
 
 def start(app):
     """Start this process's cleanup task (once per app; off when the interval is 0)."""
-    interval = app.config["VOIP_CLEANUP_INTERVAL"]
-    if not interval or "voip_cleanup" in app.extensions:
-        return None
-    state = {"running": True, "token": uuid.uuid4().hex, "sweeps": 0}
-    app.extensions["voip_cleanup"] = state
-    socketio.start_background_task(_run, app, state, interval)
-    return state
+    return periodic.start_periodic(app, TASK, app.config["VOIP_CLEANUP_INTERVAL"], sweep)
 
 
 def stop(app):
-    state = app.extensions.get("voip_cleanup")
-    if state:
-        state["running"] = False
-
-
-def _run(app, state, interval):
-    ttl_ms = int(interval * 3 * 1000)
-    while state["running"]:
-        socketio.sleep(interval)
-        if not state["running"]:
-            break
-        try:
-            with app.app_context():
-                if hold_lease(app, state["token"], ttl_ms):
-                    sweep()
-                    state["sweeps"] += 1
-        except Exception:  # noqa: BLE001 - a failed pass must not end the task
-            log.exception("voice-call cleanup pass failed")
+    periodic.stop_periodic(app, TASK)

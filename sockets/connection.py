@@ -1,7 +1,7 @@
 """Connect, disconnect and presence (realtime.md §1, §4.1)."""
 import logging
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, emit, join_room  # noqa: A004
 
 from extensions import socketio
@@ -12,8 +12,6 @@ from services.realtime import emit as broadcast
 from services.realtime import user_room
 from sockets.common import disconnect_hooks, on_event
 from utils.auth import session_user
-from utils.redis_client import get_redis, key
-from utils.time import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -25,18 +23,19 @@ def on_connect(auth=None):
         raise ConnectionRefusedError("Authentication required")
     user_id, username = str(user["_id"]), user["username"]
     join_room(user_room(user_id))
-    came_online = presence.socket_connected(user_id, request.sid, session.sid)
+    ttl = current_app.config["PRESENCE_HEARTBEAT_SECONDS"] * 4 or 60
+    came_online = presence.socket_connected(user_id, request.sid, session.sid, alive_ttl=ttl)
     emit("connected", {"user_id": user_id, "username": username,
                        "message": "Connected to Parley"})
     if came_online:
         broadcast("user_online", {"user_id": user_id, "username": username},
                   skip_sid=request.sid)
-    broadcast("online_count_update", {"count": presence.online_count()})
+    presence.announce_count()
 
 
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
-    user_id = _socket_owner(request.sid)
+    user_id = presence.socket_owner(request.sid)
     if user_id is None:
         return
     for hook in disconnect_hooks:
@@ -45,16 +44,8 @@ def on_disconnect(reason=None):
         except Exception:  # noqa: BLE001 - one domain's failure must not skip presence
             log.exception("disconnect hook %s failed", getattr(hook, "__name__", hook))
     if presence.socket_disconnected(user_id, request.sid):
-        user = User.get(user_id)
-        User.update(user_id, set_={"last_seen": utcnow()})
-        username = user["username"] if user else None
-        broadcast("user_offline", {"user_id": user_id, "username": username})
-    broadcast("online_count_update", {"count": presence.online_count()})
-
-
-def _socket_owner(sid):
-    # After logout the session is gone, so the owner is read from presence.
-    return get_redis().hget(key("socket", sid), "user_id")
+        presence.announce_offline(user_id)
+    presence.announce_count()
 
 
 def _online_ids(limit=None):

@@ -242,3 +242,24 @@ def test_production_refusal_is_one_line_at_startup(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_sockets_of_a_dead_process_are_swept(app, auth, socket_client, emitted):
+    """A process killed without closing its sockets: once its heartbeat expires,
+    the sweeper takes its users offline (else they would stay online forever)."""
+    from services import presence
+    from utils.redis_client import get_redis, key
+
+    user, client = auth.signed_in()
+    sio = socket_client(client)
+    with app.app_context():
+        assert presence.is_online(str(user["_id"]))
+        assert presence.sweep_dead_processes() == 0  # alive: nothing to do
+        get_redis().delete(key("process_alive", presence.process_id()))  # the "crash"
+        assert presence.sweep_dead_processes() == 1
+        assert not presence.is_online(str(user["_id"]))
+        assert presence.online_count() == 0
+    offline = [e for e in emitted if e["event"] == "user_offline"]
+    assert [e["data"]["user_id"] for e in offline] == [str(user["_id"])]
+    sio.disconnect()  # the socket's own close later finds nothing left to undo
+    assert [e for e in emitted if e["event"] == "user_offline"] == offline

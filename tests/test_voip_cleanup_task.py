@@ -35,4 +35,4 @@ def test_background_task_ends_an_abandoned_call(app, auth, socket_client, runnin
         stored = VoipCall.get(call_id)
     assert stored["status"] == "ended"
     assert stored["end_reason"] == "no_participants"
-    assert running_task["sweeps"] >= 1
+    assert running_task["passes"] >= 1
