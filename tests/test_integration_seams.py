@@ -1,0 +1,60 @@
+"""Seams between the issues merged in parallel: chat mentions, one DM mute
+store, admin deletions through the owning services, hidden items on every list,
+and a deleted account seen by others."""
+from models.notification import Notification
+from tests.chat_helpers import create_room, make_topic, send
+
+
+def _mentions_of(app, user):
+    with app.app_context():
+        return Notification.find({"user_id": user["_id"], "type": "mention"})
+
+
+def _events_to(emitted, name, user):
+    return [e for e in emitted if e["event"] == name and e["room"] == f"user_{user['_id']}"]
+
+
+# ----- 1. mentions in chat -----
+
+def test_room_message_mention_notifies_once_and_only_readers(app, auth, emitted):
+    owner, owner_client = auth.signed_in()
+    bob = auth.user()
+    outsider = auth.user()
+    topic = make_topic(app, owner)
+    room = create_room(owner_client, topic["_id"], is_public=False)
+    with app.app_context():
+        from models.chat_room import ChatRoom
+        from services.chat_rooms import _add_member
+        _add_member(ChatRoom.get(room["id"]), bob["_id"])
+    text = f"hi @{bob['username']} and @{outsider['username']}"
+    first = send(owner_client, room["id"], text, client_message_id="m1")
+    retry = send(owner_client, room["id"], text, client_message_id="m1")
+    assert first.status_code == 201 and retry.get_json()["data"]["id"] == first.get_json()["data"]["id"]
+    notes = _mentions_of(app, bob)
+    assert len(notes) == 1
+    assert notes[0]["data"]["chat_room_id"] == room["id"]
+    assert notes[0]["data"]["content_type"] == "chat_room_message"
+    assert len(_events_to(emitted, "user_mentioned", bob)) == 1
+    assert _mentions_of(app, outsider) == []  # a private room: outsiders are not told
+
+
+def test_topic_message_mention_notifies_once_and_only_viewers(app, auth, emitted, socket_client):
+    owner, owner_client = auth.signed_in()
+    bob = auth.user()
+    outsider = auth.user()
+    open_topic = make_topic(app, owner, title="open one")
+    closed = make_topic(app, owner, title="closed one",
+                        settings={"allow_anonymous": False, "require_approval": True})
+    text = f"hey @{bob['username']} @{outsider['username']}"
+    assert owner_client.post(f"/api/messages/topic/{open_topic['_id']}",
+                             json={"content": text}).status_code == 201
+    sio = socket_client(owner_client)
+    sio.emit("send_message", {"topic_id": str(open_topic["_id"]), "content": "again @"
+                              + bob["username"], "client_message_id": "k"})
+    sio.emit("send_message", {"topic_id": str(open_topic["_id"]), "content": "again @"
+                              + bob["username"], "client_message_id": "k"})
+    assert len(_mentions_of(app, bob)) == 2  # one REST send, one socket send (retried once)
+    assert len(_events_to(emitted, "user_mentioned", bob)) == 2
+    assert len(_mentions_of(app, outsider)) == 1
+    owner_client.post(f"/api/messages/topic/{closed['_id']}", json={"content": text})
+    assert len(_mentions_of(app, outsider)) == 1  # the invite-only topic is not theirs
