@@ -58,3 +58,47 @@ def test_topic_message_mention_notifies_once_and_only_viewers(app, auth, emitted
     assert len(_mentions_of(app, outsider)) == 1
     owner_client.post(f"/api/messages/topic/{closed['_id']}", json={"content": text})
     assert len(_mentions_of(app, outsider)) == 1  # the invite-only topic is not theirs
+
+
+# ----- 2. one store for a conversation mute -----
+
+def _dm(client, to_user, content):
+    response = client.post("/api/messages/private", json={"to_user_id": str(to_user["_id"]),
+                                                          "content": content})
+    assert response.status_code in (200, 201), response.get_json()
+
+
+def test_dm_mute_is_the_notification_mute(app, auth):
+    alice_user, alice = auth.signed_in()
+    bob_user, bob = auth.signed_in()
+    mute_url = f"/api/users/private-messages/{alice_user['_id']}/mute"
+    assert bob.post(mute_url, json={"minutes": 30}).status_code == 200
+    with app.app_context():
+        from services import notification_settings
+        assert notification_settings.is_muted(bob_user["_id"], "conversation", alice_user["_id"])
+    _dm(alice, bob_user, "shh")
+    with app.app_context():
+        assert Notification.count({"user_id": bob_user["_id"], "type": "message"}) == 0
+    silenced = bob.get("/api/content-settings/silenced-items").get_json()["data"]
+    assert [row["id"] for row in silenced["silenced_users"]] == [str(alice_user["_id"])]
+    convs = bob.get("/api/users/private-messages/conversations").get_json()["data"]
+    assert convs[0]["is_muted"] is True
+    assert bob.post(mute_url, json={"minutes": 0}).status_code == 200
+    _dm(alice, bob_user, "again")
+    with app.app_context():
+        assert Notification.count({"user_id": bob_user["_id"], "type": "message"}) == 1
+    assert bob.get("/api/content-settings/silenced-items").get_json()["data"][
+        "silenced_users"] == []
+
+
+def test_accounts_side_conversation_mute_silences_dms(app, auth):
+    alice_user, alice = auth.signed_in()
+    bob_user, bob = auth.signed_in()
+    with app.app_context():
+        from services import notification_settings
+        notification_settings.mute(bob_user, "conversation", str(alice_user["_id"]), -1)
+    _dm(alice, bob_user, "quiet")
+    with app.app_context():
+        assert Notification.count({"user_id": bob_user["_id"], "type": "message"}) == 0
+    convs = bob.get("/api/users/private-messages/conversations").get_json()["data"]
+    assert convs[0]["is_muted"] is True
