@@ -102,3 +102,57 @@ def test_accounts_side_conversation_mute_silences_dms(app, auth):
         assert Notification.count({"user_id": bob_user["_id"], "type": "message"}) == 0
     convs = bob.get("/api/users/private-messages/conversations").get_json()["data"]
     assert convs[0]["is_muted"] is True
+
+
+# ----- 3. admin decisions on pending deletions go through the owning services -----
+
+def _topic_ids(client):
+    return [t["id"] for t in client.get("/api/topics").get_json()["data"]]
+
+
+def test_admin_approve_and_reject_topic_deletion_refresh_cached_lists(app, auth, emitted):
+    from tests.content_helpers import make_topic as api_topic
+
+    _, owner = auth.signed_in()
+    _, admin = auth.signed_in(is_admin=True)
+    gone, back = api_topic(owner, title="Gone for good"), api_topic(owner, title="Coming back")
+    assert set(_topic_ids(owner)) == {gone["id"], back["id"]}  # now cached
+    for topic in (gone, back):
+        assert owner.delete(f"/api/topics/{topic['id']}").status_code == 200
+    assert _topic_ids(owner) == []
+    assert admin.post(f"/api/admin/topics/{gone['id']}/approve-deletion").status_code == 200
+    assert admin.post(f"/api/admin/topics/{back['id']}/reject-deletion", json={}).status_code == 200
+    assert _topic_ids(owner) == [back["id"]]
+    assert owner.get(f"/api/topics/{back['id']}").status_code == 200
+    # its title is its own again, and the restore was announced
+    assert owner.post("/api/topics", json={"title": "Coming back"}).status_code == 409
+    assert any(e["event"] == "topic_updated" and str(e["data"]["topic_id"]) == back["id"]
+               for e in emitted)
+
+
+def test_admin_reject_post_deletion_restores_it_in_cached_lists(app, auth):
+    from tests.content_helpers import make_post, make_topic as api_topic
+
+    _, owner = auth.signed_in()
+    _, author = auth.signed_in()
+    _, admin = auth.signed_in(is_admin=True)
+    topic = api_topic(owner)
+    assert author.post(f"/api/topics/{topic['id']}/join").status_code in (200, 201)
+    post = make_post(author, topic["id"])
+    posts_url = f"/api/posts/topics/{topic['id']}/posts"
+    assert [p["id"] for p in owner.get(posts_url).get_json()["data"]] == [post["id"]]
+    assert author.delete(f"/api/posts/{post['id']}").status_code == 200
+    assert owner.get(posts_url).get_json()["data"] == []
+    assert admin.post(f"/api/admin/posts/{post['id']}/reject-deletion", json={}).status_code == 200
+    assert [p["id"] for p in owner.get(posts_url).get_json()["data"]] == [post["id"]]
+    assert owner.get(f"/api/topics/{topic['id']}").get_json()["data"]["post_count"] == 1
+
+
+def test_admin_reject_room_deletion_keeps_a_private_room_private(app, auth):
+    owner_user, owner = auth.signed_in()
+    _, admin = auth.signed_in(is_admin=True)
+    topic = make_topic(app, owner_user)
+    room = create_room(owner, topic["_id"], is_public=False)
+    assert owner.delete(f"/api/chat-rooms/{room['id']}").status_code == 200
+    assert admin.post(f"/api/admin/chatrooms/{room['id']}/reject-deletion", json={}).status_code == 200
+    assert owner.get(f"/api/chat-rooms/{room['id']}").get_json()["data"]["is_public"] is False
