@@ -156,3 +156,79 @@ def test_admin_reject_room_deletion_keeps_a_private_room_private(app, auth):
     assert owner.delete(f"/api/chat-rooms/{room['id']}").status_code == 200
     assert admin.post(f"/api/admin/chatrooms/{room['id']}/reject-deletion", json={}).status_code == 200
     assert owner.get(f"/api/chat-rooms/{room['id']}").get_json()["data"]["is_public"] is False
+
+
+# ----- 4. what the caller hid leaves every list (and comes back on unhide) -----
+
+def _ids(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_json()
+    return [item["id"] for item in response.get_json()["data"]]
+
+
+def _hide_and_check(client, other_client, kind, item_id, url, expected):
+    """Hide through the real endpoint; the list drops the item for the caller only
+    (after being read once, so cached lists are exercised too)."""
+    assert _ids(client, url) == expected
+    assert client.post(f"/api/content-settings/{kind}/{item_id}/hide").status_code == 200
+    assert _ids(client, url) == [i for i in expected if i != item_id]
+    assert _ids(other_client, url) == expected
+    assert client.post(f"/api/content-settings/{kind}/{item_id}/unhide").status_code == 200
+    assert _ids(client, url) == expected
+
+
+def test_hidden_topic_leaves_topic_list(auth):
+    from tests.content_helpers import make_topic as api_topic
+
+    _, alice = auth.signed_in()
+    _, bob = auth.signed_in()
+    first, second = api_topic(alice), api_topic(alice)
+    _hide_and_check(bob, alice, "topics", first["id"], "/api/topics?sort_by=created_at",
+                    [second["id"], first["id"]])
+
+
+def test_hidden_post_leaves_topic_posts(auth):
+    from tests.content_helpers import make_post, make_topic as api_topic
+
+    _, alice = auth.signed_in()
+    _, bob = auth.signed_in()
+    topic = api_topic(alice)
+    first, second = make_post(alice, topic["id"]), make_post(alice, topic["id"])
+    _hide_and_check(bob, alice, "posts", first["id"], f"/api/posts/topics/{topic['id']}/posts",
+                    [second["id"], first["id"]])
+
+
+def test_hidden_post_leaves_recent_posts(auth):
+    from tests.content_helpers import make_post, make_topic as api_topic
+
+    _, alice = auth.signed_in()
+    _, bob = auth.signed_in()
+    topic = api_topic(alice)
+    first, second = make_post(alice, topic["id"]), make_post(alice, topic["id"])
+    _hide_and_check(bob, alice, "posts", second["id"], "/api/posts/recent",
+                    [second["id"], first["id"]])
+
+
+def test_hidden_room_leaves_topic_rooms(app, auth):
+    alice_user, alice = auth.signed_in()
+    _, bob = auth.signed_in()
+    topic = make_topic(app, alice_user)
+    first = create_room(alice, topic["_id"], name="first")
+    second = create_room(alice, topic["_id"], name="second")
+    send(alice, second["id"], "bump")  # newest activity first
+    _hide_and_check(bob, alice, "chats", first["id"],
+                    f"/api/chat-rooms/topics/{topic['_id']}/conversations",
+                    [second["id"], first["id"]])
+
+
+def test_hidden_group_leaves_group_list(app, auth):
+    from tests.chat_helpers import create_group
+
+    alice_user, alice = auth.signed_in()
+    bob_user, bob = auth.signed_in()
+    group = create_group(alice, "pals")
+    with app.app_context():
+        from models.chat_room import ChatRoom
+        from services.chat_rooms import _add_member
+        _add_member(ChatRoom.get(group["id"]), bob_user["_id"])
+    _hide_and_check(bob, alice, "chats", group["id"], "/api/chat-rooms/group/list", [group["id"]])
