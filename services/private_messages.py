@@ -10,7 +10,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
-from models.base import parse_id
+from models.base import parse_id, to_json_safe
 from models.conversation import Conversation
 from models.message import Counter
 from models.private_message import PrivateMessage, conversation_key
@@ -266,6 +266,23 @@ def restore_for_me(user, message_id):
     if doc is None or user["_id"] not in doc.get("deleted_for_user_ids", []):
         raise NotFound("Message not found or already restored")
     PrivateMessage.update(doc["_id"], extra={"$pull": {"deleted_for_user_ids": user["_id"]}})
+
+
+def hidden_for_me(user, limit=500):
+    """The caller's DMs deleted "for me", newest first, as hidden-items rows (§7)."""
+    docs = PrivateMessage.find({"deleted_for_user_ids": user["_id"]},
+                               sort=[("created_at", DESCENDING)], limit=limit)
+    other_ids = {d["to_user_id"] if d["from_user_id"] == user["_id"] else d["from_user_id"]
+                 for d in docs}
+    names = {u["_id"]: u["username"] for u in User.find(
+        {"_id": {"$in": list(other_ids)}}, include_deleted=True, projection={"username": 1})}
+    rows = []
+    for doc in docs:
+        other = doc["to_user_id"] if doc["from_user_id"] == user["_id"] else doc["from_user_id"]
+        rows.append({"id": str(doc["_id"]), "other_user_id": str(other),
+                     "other_username": names.get(other, "Deleted User"),
+                     "content": doc["content"][:50], "created_at": to_json_safe(doc["created_at"])})
+    return rows
 
 
 def delete_message(user, message_id, mode="soft"):

@@ -232,3 +232,44 @@ def test_hidden_group_leaves_group_list(app, auth):
         from services.chat_rooms import _add_member
         _add_member(ChatRoom.get(group["id"]), bob_user["_id"])
     _hide_and_check(bob, alice, "chats", group["id"], "/api/chat-rooms/group/list", [group["id"]])
+
+
+# ----- 5. content-settings leftovers: DM unhide, hidden DMs list, user stats -----
+
+def test_private_message_hidden_for_me_is_listed_and_unhidden(app, auth, client):
+    alice_user, alice = auth.signed_in()
+    bob_user, bob = auth.signed_in()
+    _dm(alice, bob_user, "keep this")
+    message_id = bob.get(f"/api/users/private-messages/{alice_user['_id']}").get_json()["data"][0]["id"]
+    unhide_url = f"/api/content-settings/private-messages/{message_id}/unhide"
+    assert auth.signed_in()[1].post(unhide_url).status_code == 404  # not theirs, not hidden
+    assert bob.post(f"/api/users/private-messages/{message_id}/delete-for-me").status_code == 200
+    hidden = bob.get("/api/content-settings/hidden-items").get_json()["data"]
+    assert hidden["hidden_private_messages"] == [{
+        "id": message_id, "other_user_id": str(alice_user["_id"]),
+        "other_username": alice_user["username"], "content": "keep this",
+        "created_at": hidden["hidden_private_messages"][0]["created_at"]}]
+    assert bob.get(f"/api/users/private-messages/{alice_user['_id']}").get_json()["data"] == []
+    response = bob.post(unhide_url)
+    assert response.status_code == 200 and response.get_json()["success"] is True
+    assert [m["id"] for m in bob.get(
+        f"/api/users/private-messages/{alice_user['_id']}").get_json()["data"]] == [message_id]
+    assert bob.get("/api/content-settings/hidden-items").get_json()["data"][
+        "hidden_private_messages"] == []
+    assert bob.post(unhide_url).status_code == 404
+    assert client.post(unhide_url).status_code == 401
+
+
+def test_user_stats_counts_topics_messages_and_unread(app, auth, client):
+    alice_user, alice = auth.signed_in()
+    bob_user, bob = auth.signed_in()
+    topic = make_topic(app, alice_user)
+    room = create_room(alice, topic["_id"])
+    assert send(alice, room["id"], "one").status_code == 201
+    _dm(alice, bob_user, "two")
+    _dm(alice, bob_user, "three")
+    assert alice.get("/api/users/stats").get_json()["data"] == {
+        "topics_joined": 1, "messages_sent": 3, "unread_messages": 0}
+    assert bob.get("/api/users/stats").get_json()["data"] == {
+        "topics_joined": 0, "messages_sent": 0, "unread_messages": 2}
+    assert client.get("/api/users/stats").status_code == 401
