@@ -273,3 +273,68 @@ def test_user_stats_counts_topics_messages_and_unread(app, auth, client):
     assert bob.get("/api/users/stats").get_json()["data"] == {
         "topics_joined": 0, "messages_sent": 0, "unread_messages": 2}
     assert client.get("/api/users/stats").status_code == 401
+
+
+# ----- 6. a deleted account, seen by the others -----
+
+def _delete_account(app, user, client):
+    from tests.test_account_deletion import emailed_code, fresh_totp
+
+    assert client.post("/api/users/request-deletion-code").status_code == 200
+    response = client.delete("/api/users/delete-account", json={
+        "verification_code": emailed_code(app, user["email"]),
+        "totp_code": fresh_totp(app, user)})
+    assert response.status_code == 200, response.get_json()
+
+
+def test_deleted_account_content_reads_as_deleted_user(app, auth):
+    from tests.content_helpers import make_post, make_topic as api_topic
+
+    gone_user, gone = auth.signed_in()
+    bob_user, bob = auth.signed_in()
+    topic = api_topic(bob)
+    assert gone.post(f"/api/topics/{topic['id']}/join").status_code in (200, 201)
+    assert bob.post(f"/api/topics/{topic['id']}/moderators",
+                    json={"user_id": str(gone_user["_id"])}).status_code in (200, 201)
+    post = make_post(gone, topic["id"])
+    room = create_room(bob, topic["id"])
+    assert gone.post(f"/api/chat-rooms/{room['id']}/join").status_code == 200
+    assert send(gone, room["id"], "from the room").status_code == 201
+    _dm(gone, bob_user, "from a dm")
+    from tests.chat_helpers import create_group
+    group = create_group(gone, "gone's group")
+    with app.app_context():
+        from models.chat_room import ChatRoom
+        from services.chat_rooms import _add_member
+        _add_member(ChatRoom.get(group["id"]), bob_user["_id"])
+    gone_topic = api_topic(gone)
+    _delete_account(app, gone_user, gone)
+
+    messages = bob.get(f"/api/chat-rooms/{room['id']}/messages").get_json()["data"]
+    assert [(m["content"], m["sender_username"]) for m in messages] == [
+        ("from the room", "Deleted User")]
+    history = bob.get(f"/api/users/private-messages/{gone_user['_id']}")
+    assert history.status_code == 200, history.get_json()
+    assert [(m["content"], m["sender_username"]) for m in history.get_json()["data"]] == [
+        ("from a dm", "Deleted User")]
+    convs = bob.get("/api/users/private-messages/conversations").get_json()["data"]
+    assert [c["username"] for c in convs] == ["Deleted User"]
+    posts = bob.get(f"/api/posts/topics/{topic['id']}/posts").get_json()["data"]
+    assert [(p["id"], p["author_username"]) for p in posts] == [(post["id"], "Deleted User")]
+    assert bob.get(f"/api/posts/{post['id']}").get_json()["data"]["author_username"] == "Deleted User"
+    members = bob.get(f"/api/chat-rooms/{room['id']}/members")
+    assert members.status_code == 200, members.get_json()
+    assert {m["username"] for m in members.get_json()["data"]} == {"Deleted User",
+                                                                     bob_user["username"]}
+    moderators = bob.get(f"/api/topics/{topic['id']}/moderators")
+    assert moderators.status_code == 200, moderators.get_json()
+    assert bob.get(f"/api/topics/{topic['id']}").status_code == 200
+    owned = bob.get(f"/api/topics/{gone_topic['id']}")
+    assert owned.status_code == 200 and owned.get_json()["data"]["owner"]["username"] == "Deleted User"
+    assert bob.get("/api/topics").status_code == 200
+    assert [g["id"] for g in bob.get("/api/chat-rooms/group/list").get_json()["data"]] == [group["id"]]
+    group_members = bob.get(f"/api/chat-rooms/{group['id']}/members")
+    assert group_members.status_code == 200, group_members.get_json()
+    refused = bob.post("/api/messages/private", json={"to_user_id": str(gone_user["_id"]),
+                                                       "content": "are you there?"})
+    assert refused.status_code in (403, 404), refused.get_json()
