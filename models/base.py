@@ -185,6 +185,20 @@ class BaseModel:
         return cls.update(doc_id, set_={"is_deleted": True, "deleted_at": utcnow(), **extra_fields})
 
     @classmethod
+    def approve_pending_deletion(cls, doc_id):
+        """A soft delete awaiting approval stays for good; None unless it was pending."""
+        return cls.update(doc_id, set_={"deletion_status": "approved"},
+                          query={"deletion_status": "pending"})
+
+    @classmethod
+    def restore_pending_deletion(cls, doc_id, **extra_fields):
+        """Undo a soft delete awaiting approval; None unless it was pending."""
+        return cls.update(doc_id, set_={"is_deleted": False, "deletion_status": None,
+                                        "deleted_at": None, "deleted_by": None,
+                                        "permanent_delete_at": None, **extra_fields},
+                          query={"deletion_status": "pending"})
+
+    @classmethod
     def delete(cls, doc_id):
         oid = parse_id(doc_id)
         return oid is not None and cls.collection().delete_one({"_id": oid}).deleted_count == 1

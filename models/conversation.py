@@ -1,4 +1,5 @@
-"""Per-user state of one DM conversation: last message, mute, "deleted for me".
+"""Per-user state of one DM conversation: last message, "deleted for me" (mutes live in
+notification_settings, with every other mute).
 
 One document per (user, other user), upserted for both parties on every DM in
 one bulk write; the conversation list is then a single indexed query.
@@ -15,7 +16,6 @@ class Conversation(BaseModel):
         "other_user_id": Field(),
         "last_message_id": Field(None),
         "last_message_at": Field(None),
-        "muted_until": Field(None),        # a datetime; far future = indefinitely
         "cleared_through_seq": Field(0),   # "delete conversation for me": hide seq <= this
         "read_through_seq": Field(0),
         "is_hidden": Field(False),

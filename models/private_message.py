@@ -36,4 +36,7 @@ class PrivateMessage(BaseModel):
                    name="client_id_unique",
                    partialFilterExpression={"client_message_id": {"$type": "string"}}),
         IndexModel([("from_user_id", ASCENDING), ("created_at", DESCENDING)], name="by_sender"),
+        # "deleted for me" lists (content-settings hidden items)
+        IndexModel([("deleted_for_user_ids", ASCENDING), ("created_at", DESCENDING)],
+                   name="deleted_for"),
     ]

@@ -3,7 +3,7 @@ leave the caller's lists through services.content_settings.exclude_hidden."""
 from flask import Blueprint
 
 from schemas.users import Minutes
-from services import content_settings as settings
+from services import content_settings as settings, private_messages
 from utils.auth import current_user, login_required
 from utils.responses import done, ok
 from utils.validation import parse_body
@@ -30,6 +30,14 @@ def unhide(kind, item_id):
     item_type, label = KINDS[kind]
     settings.clear_setting(current_user(), settings.HIDDEN, item_type, item_id)
     return done(f"{label} unhidden successfully")
+
+
+@bp.post("/private-messages/<message_id>/unhide")
+@login_required
+def unhide_private_message(message_id):
+    """A DM is hidden by "delete for me"; this restores it (same as restore-for-me)."""
+    private_messages.restore_for_me(current_user(), message_id)
+    return done("Message unhidden successfully")
 
 
 @bp.post(f"/{SILENCEABLE}/<item_id>/silence")

@@ -64,6 +64,12 @@ def my_topics():
 
 # ----- lookup -----
 
+@bp.get("/stats")
+@login_required
+def my_stats():
+    return ok(users.stats(current_user()))
+
+
 @bp.get("/<user_id>")
 @login_required
 def get_user(user_id):

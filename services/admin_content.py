@@ -7,7 +7,7 @@ domains; these are read-mostly admin views over their documents.
 from models import get_db
 from models.base import parse_id, to_json_safe
 from models.user import User
-from services import audit
+from services import audit, chat_rooms, posts, topics
 from utils.errors import NotFound
 from utils.time import utcnow
 
@@ -77,22 +77,18 @@ def pending_deletions(limit=100):
 
 
 def decide_deletion(admin, kind, item_id, approve, lock_deletion=False):
-    """Approve (the item stays deleted for good) or reject (it is restored)."""
-    collection, _, label = PENDING_KINDS[kind]
+    """Approve (the item stays deleted for good) or reject (it is restored), through the
+    owning service so its caches and live events follow."""
+    _, _, label = PENDING_KINDS[kind]
+    service = {"topics": topics, "posts": posts, "chatrooms": chat_rooms}[kind]
     oid = parse_id(item_id)
-    query = {"_id": oid, "deletion_status": "pending"}
-    if approve:
-        update = {"$set": {"deletion_status": "approved", "updated_at": utcnow()}}
+    if oid is None:
+        doc = None
+    elif approve:
+        doc = service.approve_deletion(oid)
     else:
-        restore = {"is_deleted": False, "deletion_status": None, "deleted_at": None,
-                   "deleted_by": None, "permanent_delete_at": None, "updated_at": utcnow()}
-        if kind != "posts":
-            restore["is_public"] = True
-        if lock_deletion:
-            restore["deletion_locked"] = True
-        update = {"$set": restore}
-    result = get_db()[collection].update_one(query, update) if oid else None
-    if result is None or result.matched_count == 0:
+        doc = service.restore_deletion(oid, **({"deletion_locked": True} if lock_deletion else {}))
+    if doc is None:
         raise NotFound(f"{label} not found or not pending deletion")
     audit.record(admin, f"{kind[:-1]}.{'approve' if approve else 'reject'}_deletion", kind[:-1], oid)
     if approve:

@@ -191,11 +191,32 @@ def delete_room(room_id, user):
     if room is None or chat_access.permission_level(room, user) < OWNER:
         raise Forbidden("Permission denied or chat room not found")
     now = utcnow()
+    # is_public is kept aside so that an admin rejecting the deletion restores it as it was
     ChatRoom.mark_deleted(room["_id"], deleted_by=user["_id"], is_public=False,
+                          public_before_deletion=bool(room.get("is_public")),
                           deletion_status="pending",
                           permanent_delete_at=now + timedelta(days=7))
     realtime.emit("chat_room_updated", {"room_id": str(room["_id"]), "type": "deleted"},
                   room=socket_room(room["_id"]))
+
+
+def approve_deletion(room_id):
+    """Admin approval of a pending deletion; the room stays gone. None if not pending."""
+    return ChatRoom.approve_pending_deletion(room_id)
+
+
+def restore_deletion(room_id, **extra_fields):
+    """Admin rejection of a pending deletion: the room is back, as public as it was."""
+    room = ChatRoom.get(room_id, include_deleted=True)
+    if room is None:
+        return None
+    was_public = room.get("public_before_deletion", not room.get("is_group_chat"))
+    restored = ChatRoom.restore_pending_deletion(room["_id"], is_public=bool(was_public),
+                                                 **extra_fields)
+    if restored is not None:
+        realtime.emit("chat_room_updated", {"room_id": str(room["_id"]), "type": "restored"},
+                      room=socket_room(room["_id"]))
+    return restored
 
 
 # ----- membership -----

@@ -10,6 +10,7 @@ from models.chat_room import ChatRoom
 from models.content_setting import ContentSetting
 from models.topic import Topic
 from services.notification_settings import muted_users
+from services.private_messages import hidden_for_me
 from utils.errors import NotFound, ValidationFailed
 from utils.time import utcnow
 
@@ -138,6 +139,8 @@ def hidden_items(user):
         details = _details(item_type, [s["item_id"] for s in mine])
         out[list_name] = [_row(item_type, s["item_id"], details.get(s["item_id"]), s)
                           for s in mine]
+    # DMs are hidden by "delete for me", stored on the message itself (chat issue)
+    out["hidden_private_messages"] = hidden_for_me(user)
     return out
 
 

@@ -17,6 +17,7 @@ from models.topic import TopicMember
 from models.user import User
 from services import chat_access, realtime, topic_access
 from services.file_storage import store_attachments
+from services.mentions import notify_mentions
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.rate_limit import cooldown, enforce
 from utils.text import clean_message
@@ -86,6 +87,7 @@ def send_room_message(room_id, user, body):
     message = message_view(doc, room=room, can_delete=True, authors={user["_id"]: user})
     if created:
         notify_room_message(room, message)
+        notify_room_mentions(room, user, doc)
     return message, created
 
 
@@ -103,6 +105,7 @@ def send_topic_message(topic_id, user, body):
     message = message_view(doc, topic=topic, can_delete=True)
     if created:
         realtime.emit("new_message", message, room=f"topic_{topic['_id']}")
+        notify_topic_mentions(topic, user, doc)
     return message, created
 
 
@@ -131,7 +134,6 @@ def _store(user, body, content, chat_room_id, topic_id, stream):
                   user_id=user["_id"], content=content, message_type=body.message_type,
                   gif_url=body.gif_url, attachments=attachments, seq=next_seq(stream),
                   client_message_id=body.client_message_id)
-    # TODO(mentions): services.mentions (topics issue) is called here once it exists.
     try:
         return Message.insert(**values), True
     except DuplicateKeyError:
@@ -142,6 +144,26 @@ def notify_room_message(room, message):
     ChatRoom.collection().update_one(
         {"_id": room["_id"]}, {"$set": {"last_activity": utcnow()}, "$inc": {"message_count": 1}})
     realtime.emit("new_chat_room_message", message, room=f"chat_room_{room['_id']}")
+
+
+def notify_room_mentions(room, author, doc):
+    """@mentions of a new room message, once per send (a retried send returns early),
+    to mentioned users who may read the room."""
+    notify_mentions(author, doc["content"], {
+        "type": "chat_room_message", "content_id": str(doc["_id"]),
+        "message_id": str(doc["_id"]), "chat_room_id": str(room["_id"]),
+        "chat_room_name": room.get("name"),
+        "topic_id": str(room["topic_id"]) if room.get("topic_id") else None,
+    }, can_see=lambda mentioned: chat_access.can_read(room, mentioned))
+
+
+def notify_topic_mentions(topic, author, doc):
+    """@mentions of a legacy topic message, to mentioned users who may see the topic."""
+    notify_mentions(author, doc["content"], {
+        "type": "message", "content_id": str(doc["_id"]), "message_id": str(doc["_id"]),
+        "topic_id": str(topic["_id"]), "topic_title": topic.get("title"),
+    }, can_see=lambda mentioned: topic_access.can_view(topic, mentioned)
+        and not topic_access.is_banned(topic["_id"], mentioned["_id"]))
 
 
 # ----- history -----

@@ -214,6 +214,28 @@ def delete_post(post_id, actor, reason=None):
     return True
 
 
+def approve_deletion(post_id):
+    """Admin approval of an author's pending deletion. None if not pending."""
+    post = Post.approve_pending_deletion(post_id)
+    if post is not None:
+        invalidate_topic(post.get("topic_id"))
+    return post
+
+
+def restore_deletion(post_id, **extra_fields):
+    """Admin rejection of an author's pending deletion: the post is back in its topic."""
+    post = Post.restore_pending_deletion(post_id, **extra_fields)
+    if post is None:
+        return None
+    topic_id = post.get("topic_id")
+    if topic_id is not None:
+        Topic.update(topic_id, extra={"$inc": {"post_count": 1}})
+        invalidate_topic(topic_id)
+        realtime.emit("new_post", authorship.anonymous_view(_views([post])[0]),
+                      room=f"topic_{topic_id}")
+    return post
+
+
 def set_status(post_id, admin, status, reason=None):
     if not admin.get("is_admin"):
         raise Forbidden("Admin access required")

@@ -6,18 +6,16 @@ Delivery: `private_message_sent` to every socket of the sender,
 `new_private_message` and a `message` notification to every socket of the
 recipient, whichever process holds them.
 """
-from datetime import timedelta
-
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
-from models.base import parse_id
+from models.base import parse_id, to_json_safe
 from models.conversation import Conversation
 from models.message import Counter
 from models.private_message import PrivateMessage, conversation_key
 from models.user import User
-from services import realtime
+from services import notification_settings, realtime
 from services.blocks import is_blocked
 from services.file_storage import store_attachments
 from services.messages import check_send_rate, message_content, next_seq
@@ -25,9 +23,6 @@ from services.notifications import NotificationService
 from services.reports import create_report
 from utils.errors import Forbidden, NotFound
 from utils.time import utcnow
-
-FOREVER = timedelta(days=365 * 100)
-
 
 # ----- sending -----
 
@@ -92,7 +87,7 @@ def _touch_conversations(doc):
             {"user_id": me, "other_user_id": other},
             {"$set": {"last_message_id": doc["_id"], "last_message_at": doc["created_at"],
                       "is_hidden": False, "updated_at": doc["created_at"]},
-             "$setOnInsert": {"muted_until": None, "cleared_through_seq": 0,
+             "$setOnInsert": {"cleared_through_seq": 0,
                               "read_through_seq": 0, "created_at": doc["created_at"]}},
             upsert=True))
         if me == other:
@@ -121,18 +116,12 @@ def notify_sent(doc, sender, recipient):
     if sender_id != recipient_id:
         realtime.emit_to_user(sender_id, "private_message_sent", socket_payload(doc, sender, True))
     realtime.emit_to_user(recipient_id, "new_private_message", socket_payload(doc, sender, False))
-    if not is_muted(recipient_id, sender_id):
-        NotificationService.notify(
-            recipient_id, "message", f"New message from {sender['username']}", _preview(doc),
-            data={"from_user_id": str(sender_id), "from_username": sender["username"],
-                  "message_id": str(doc["_id"]), "preview": _preview(doc)},
-            sender_id=sender_id)
-
-
-def is_muted(user_id, other_user_id):
-    row = Conversation.find_one({"user_id": parse_id(user_id),
-                                 "other_user_id": parse_id(other_user_id)})
-    return bool(row and row.get("muted_until") and row["muted_until"] > utcnow())
+    # should_notify drops it when the recipient muted this conversation
+    NotificationService.notify(
+        recipient_id, "message", f"New message from {sender['username']}", _preview(doc),
+        data={"from_user_id": str(sender_id), "from_username": sender["username"],
+              "message_id": str(doc["_id"]), "preview": _preview(doc)},
+        sender_id=sender_id)
 
 
 # ----- reading -----
@@ -196,11 +185,14 @@ def conversations(user, limit=20):
         projection={"username": 1})}
     lasts = {m["_id"]: m for m in PrivateMessage.find(
         {"_id": {"$in": [row["last_message_id"] for row in rows]}}, include_deleted=True)}
+    muted = notification_settings.muted_among(
+        user["_id"], "conversation", [row["other_user_id"] for row in rows])
     return [_conversation_view(user, row, others.get(row["other_user_id"]),
-                               lasts.get(row["last_message_id"])) for row in rows]
+                               lasts.get(row["last_message_id"]),
+                               row["other_user_id"] in muted) for row in rows]
 
 
-def _conversation_view(user, row, other, last):
+def _conversation_view(user, row, other, last, is_muted):
     other_id = str(row["other_user_id"])
     username = other["username"] if other else "Unknown User"
     last_view = None
@@ -213,7 +205,7 @@ def _conversation_view(user, row, other, last):
             "unread_count": PrivateMessage.count({
                 "to_user_id": user["_id"], "from_user_id": row["other_user_id"],
                 "is_read": False, "seq": {"$gt": row.get("cleared_through_seq", 0)}}),
-            "is_muted": bool(row.get("muted_until") and row["muted_until"] > utcnow())}
+            "is_muted": is_muted}
 
 
 def unread_count(user):
@@ -255,16 +247,10 @@ def mark_one_read(user, message_id):
 
 
 def mute(user, other_user_id, minutes):
+    """Mute (or with 0 unmute) the conversation with another user: the one store of
+    notification mutes, which should_notify and the silenced-items list read."""
     other = _other_or_404(other_user_id)
-    until = None if minutes == 0 else utcnow() + (FOREVER if minutes < 0
-                                                  else timedelta(minutes=minutes))
-    Conversation.collection().update_one(
-        {"user_id": user["_id"], "other_user_id": other["_id"]},
-        {"$set": {"muted_until": until, "updated_at": utcnow()},
-         "$setOnInsert": {"last_message_id": None, "last_message_at": None, "is_hidden": True,
-                          "cleared_through_seq": 0, "read_through_seq": 0,
-                          "created_at": utcnow()}},
-        upsert=True)
+    notification_settings.mute(user, "conversation", other["_id"], minutes)
 
 
 def delete_for_me(user, message_id):
@@ -280,6 +266,23 @@ def restore_for_me(user, message_id):
     if doc is None or user["_id"] not in doc.get("deleted_for_user_ids", []):
         raise NotFound("Message not found or already restored")
     PrivateMessage.update(doc["_id"], extra={"$pull": {"deleted_for_user_ids": user["_id"]}})
+
+
+def hidden_for_me(user, limit=500):
+    """The caller's DMs deleted "for me", newest first, as hidden-items rows (§7)."""
+    docs = PrivateMessage.find({"deleted_for_user_ids": user["_id"]},
+                               sort=[("created_at", DESCENDING)], limit=limit)
+    other_ids = {d["to_user_id"] if d["from_user_id"] == user["_id"] else d["from_user_id"]
+                 for d in docs}
+    names = {u["_id"]: u["username"] for u in User.find(
+        {"_id": {"$in": list(other_ids)}}, include_deleted=True, projection={"username": 1})}
+    rows = []
+    for doc in docs:
+        other = doc["to_user_id"] if doc["from_user_id"] == user["_id"] else doc["from_user_id"]
+        rows.append({"id": str(doc["_id"]), "other_user_id": str(other),
+                     "other_username": names.get(other, "Deleted User"),
+                     "content": doc["content"][:50], "created_at": to_json_safe(doc["created_at"])})
+    return rows
 
 
 def delete_message(user, message_id, mode="soft"):

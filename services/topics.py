@@ -283,6 +283,34 @@ def delete_topic(topic_id, actor):
     return True
 
 
+def approve_deletion(topic_id):
+    """Admin approval of a pending deletion; the topic stays gone. None if not pending."""
+    topic = Topic.approve_pending_deletion(topic_id)
+    if topic is not None:
+        invalidate_topic(topic["_id"])
+    return topic
+
+
+def restore_deletion(topic_id, **extra_fields):
+    """Admin rejection of a pending deletion: the topic is back, under its own title
+    (409 if another topic took the title meanwhile). None if not pending."""
+    topic = Topic.get(topic_id, include_deleted=True)
+    if topic is None:
+        return None
+    try:
+        restored = Topic.restore_pending_deletion(
+            topic["_id"], is_public=True, title_lower=topic["title"].lower(), **extra_fields)
+    except DuplicateKeyError:
+        raise Conflict(f'Topic with title "{topic["title"]}" already exists') from None
+    if restored is None:
+        return None
+    Post.collection().update_many({"topic_id": restored["_id"]},
+                                  {"$set": {"restricted": is_invite_only(restored)}})
+    invalidate_topic(restored["_id"])
+    _announce("topic_updated", restored, shared_view(restored, _owners([restored])))
+    return restored
+
+
 def join_topic(topic_id, user):
     topic = visible_topic_or_404(topic_id, user)
     require_not_banned(topic["_id"], user)

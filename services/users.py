@@ -157,3 +157,16 @@ def my_topics(user, limit, offset):
     rows = [{**Topic.to_public(topics[m["topic_id"]]), "user_role": m.get("role")}
             for m in members if m["topic_id"] in topics]
     return rows, TopicMember.count(query)
+
+
+def stats(user):
+    """GET /api/users/stats: counts over the topic and chat stores (three indexed counts)."""
+    from models.message import Message
+    from models.private_message import PrivateMessage
+    from models.topic import TopicMember
+    from services.private_messages import unread_count
+
+    sent = Message.count({"user_id": user["_id"]}) + PrivateMessage.count(
+        {"from_user_id": user["_id"]})
+    return {"topics_joined": TopicMember.count({"user_id": user["_id"]}),
+            "messages_sent": sent, "unread_messages": unread_count(user)}
