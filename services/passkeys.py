@@ -203,7 +203,7 @@ def authenticate(store, credential, identifier=None):
     if passkey is None:
         raise Unauthorized("Passkey not found")
     user = User.get(passkey["user_id"])
-    if user is None:
+    if user is None or user.get("is_deleted"):
         raise Unauthorized("User not found")
     if identifier and identifier.strip():
         named = User.by_identifier(identifier.strip())
@@ -270,3 +270,8 @@ def remove(user, credential_id):
     result = Passkey.collection().delete_one({"user_id": user["_id"], "credential_id": credential_id})
     if result.deleted_count != 1:
         raise ValidationFailed("Failed to remove passkey")
+
+
+def forget_user(user_id):
+    """Account deletion: the account's passkeys go with it."""
+    Passkey.collection().delete_many({"user_id": user_id})

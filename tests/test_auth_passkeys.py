@@ -320,6 +320,11 @@ def test_banned_and_email_2fa_users(app, auth, make_client):
     done = browser.post("/api/auth/verify-login-email-2fa", json={"user_id": str(user["_id"]), "code": code})
     assert done.status_code == 200 and browser.get("/api/auth/me").get_json()["success"]
 
+    with app.app_context():
+        User.update(user["_id"], set_={"is_deleted": True})
+    deleted = passkey_sign_in(make_client(), key)
+    assert deleted.status_code == 401 and deleted.get_json()["errors"] == ["User not found"]
+
 
 def test_mongo_operators_in_fields_are_400(app, auth, client):
     _, signed, key = signed_in_with_passkey(auth)

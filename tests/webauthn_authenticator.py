@@ -18,10 +18,6 @@ def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def unb64url(text):
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 class SoftAuthenticator:
     """One passkey (one EC P-256 key) for `rp_id`, used from `origin`."""
 
