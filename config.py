@@ -67,6 +67,8 @@ class Config:
             [self.FRONTEND_URL, "http://localhost:5000", "http://127.0.0.1:5000"],
         )
         self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+        # WebAuthn relying party id; unset: FRONTEND_URL's host (the origin is FRONTEND_URL)
+        self.PASSKEY_RP_ID = env_str("PASSKEY_RP_ID")
         self.SESSION_COOKIE_NAME = "session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -4,7 +4,8 @@ from flask import Blueprint, request, session
 from extensions import limiter
 from models.user import User, login_user_view, me_user_view
 from schemas import auth as schemas
-from services import auth_service, sessions
+from schemas import passkeys as extended_schemas
+from services import auth_service, passkeys, sessions
 from utils.auth import current_user, login_required, session_user
 from utils.errors import NotFound, Unauthorized
 from utils.responses import done, ok
@@ -131,7 +132,8 @@ def set_recovery_code():
     user = wizard_user(body)
     auth_service.set_recovery_code(user, body.recovery_code)
     if user.get("totp_enabled"):
-        session.pop("registration_user_id", None)  # the wizard is finished
+        session.pop("registration_user_id", None)  # the wizard is finished ...
+        passkeys.bind_wizard(session, user["_id"])  # ... but for its optional passkey step
     return done("Recovery code set successfully")
 
 
@@ -214,3 +216,40 @@ def update_preferences():
 def backup_codes():
     body = parse_body(schemas.BackupCodes)
     return ok(None, backup_codes=auth_service.regenerate_backup_codes(current_user(), body.totp_code))
+
+
+@bp.post("/verify-totp")
+@limit("10/minute")
+def verify_totp():
+    body = parse_body(extended_schemas.VerifyTotp)
+    codes = auth_service.verify_totp(totp_user(body), body.totp_code, body.is_setup)
+    if body.is_setup:
+        return done("2FA enabled successfully", backup_codes=codes)
+    return done("TOTP code verified successfully")
+
+
+def totp_user(body):
+    """The signed-in user; else only the account this browser session is registering
+    (the contract accepted any user_id here: a TOTP oracle, §14)."""
+    signed = session_user()
+    if signed is not None:
+        return signed
+    bound_id = passkeys.wizard_user_id(session)
+    if not bound_id:
+        raise Unauthorized()
+    if body.user_id and body.user_id != bound_id:
+        raise Unauthorized("This registration belongs to another browser session")
+    return User.get_or_404(bound_id)
+
+
+@bp.post("/change-password")
+@login_required
+@limit("5/minute")
+def change_password():
+    body = parse_body(extended_schemas.ChangePassword)
+    user = current_user()
+    auth_service.change_password(user, body.current_password, body.new_password)
+    # Every other session of the account ends; this browser stays signed in.
+    sessions.end_all(user["_id"])
+    sessions.start(user, session.get("auth_method") or "password")
+    return done("Password changed successfully")

@@ -319,3 +319,37 @@ def user_for_wizard(email, user_id):
     if user is None:
         raise NotFound("User not found")
     return user
+
+
+# ----- sign-in by other means (passkeys), TOTP check, password change -----
+
+def finish_sign_in(user):
+    """The checks every sign-in ends with: ban, verified email, the email second factor.
+    The user, or `("email_2fa", user)` as for login_passwordless."""
+    _check_can_sign_in(user)
+    return _second_factor_or_user(user)
+
+
+def verify_totp(user, totp_code, is_setup):
+    """`POST /verify-totp`: check a code (replay-guarded), or with `is_setup` enable TOTP.
+    Returns the new backup codes when TOTP was just enabled, else None."""
+    if not totp_code or len(totp_code) != 6:
+        raise ValidationFailed("Invalid user ID or TOTP code")
+    if is_setup:
+        return complete_totp_setup(user, totp_code)
+    if not user.get("totp_enabled"):
+        raise ValidationFailed("2FA is not enabled. Please enable 2FA first.")
+    if not _accept_totp(user, totp_code):
+        raise ValidationFailed("Invalid verification code")
+    return None
+
+
+def change_password(user, current_password, new_password):
+    if not user.get("password_hash"):
+        raise ValidationFailed("Password change is not available for passwordless accounts")
+    if not crypto.verify_password(user["password_hash"], current_password):
+        raise ValidationFailed("Current password is incorrect")
+    check_password_strength(new_password)
+    if current_password == new_password:
+        raise ValidationFailed("New password must be different from the current one")
+    User.update(user["_id"], set_={"password_hash": crypto.hash_password(new_password)})
