@@ -14,21 +14,43 @@ from utils.validation import parse_body
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 
 
-def account_key():
-    """Rate-limit key for the account a request names (identifier, email, user id)."""
+def named_account():
+    """The account a request names (identifier, username, email or user id), or None."""
     body = request.get_json(silent=True) if request.is_json else None
     body = body if isinstance(body, dict) else {}
     for name in ("identifier", "username", "email", "user_id"):
         value = body.get(name)
         if isinstance(value, str) and value:
-            return f"account:{value.strip().lower()[:320]}"
-    return f"addr:{request.remote_addr}"
+            return value.strip().lower()[:320]
+    return None
 
 
-def limit(rate):
-    """The contract's per-address limit plus the same limit per named account."""
+def account_address_key():
+    return f"account:{named_account()}|addr:{request.remote_addr}"
+
+
+def account_key():
+    return f"account:{named_account() or 'addr:' + request.remote_addr}"
+
+
+def failed(response):
+    return response.status_code in (400, 401)
+
+
+def limit(rate, failures_per_account="20/hour"):
+    """Three budgets for endpoints that take a secret:
+    - the contract's `rate` per client address;
+    - the same `rate` per (named account, address);
+    - `failures_per_account` counting only *failed* attempts at one account from
+      anywhere, so a distributed guesser is stopped, while a stranger needs that
+      many failures to lock a real user out (a flat per-account cap would let
+      anyone lock anyone out with five requests a minute).
+    """
     def decorate(view):
-        return limiter.limit(rate)(limiter.limit(rate, key_func=account_key)(view))
+        view = limiter.limit(failures_per_account, key_func=account_key,
+                             deduct_when=failed)(view)
+        view = limiter.limit(rate, key_func=account_address_key)(view)
+        return limiter.limit(rate)(view)
     return decorate
 
 

@@ -301,7 +301,11 @@ def update_preferences(user, preferences):
 def regenerate_backup_codes(user, totp_code):
     if not user.get("totp_enabled"):
         raise ValidationFailed("2FA not enabled")
-    if totp_code is not None and not _accept_totp(user, totp_code):
+    # Always a second factor: backup codes sign in on their own, so minting them
+    # with a stolen session alone would turn it into a permanent takeover.
+    if not totp_code:
+        raise ValidationFailed("Authentication code is required")
+    if not _accept_totp(user, totp_code):
         raise ValidationFailed("Invalid authentication code")
     codes, hashes = crypto.new_backup_codes()
     User.update(user["_id"], set_={"backup_code_hashes": hashes})

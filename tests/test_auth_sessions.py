@@ -125,13 +125,38 @@ def test_login_rate_limit_429_with_retry_after(auth, client):
     assert limited.get_json()["success"] is False
 
 
-def test_rate_limit_is_also_per_account(auth, make_client):
-    """Changing address does not buy more guesses at one account."""
+def test_failures_at_one_account_are_limited_from_any_address(auth, make_client):
+    """Changing address does not buy unlimited guesses at one account."""
     user = auth.user()
     statuses = [make_client().post("/api/auth/login-passwordless",
                                    json={"identifier": user["username"], "totp_code": "000000"}
-                                   ).status_code for _ in range(6)]
-    assert statuses[-1] == 429
+                                   ).status_code for _ in range(21)]
+    assert statuses[:20] == [401] * 20
+    assert statuses[20] == 429
+
+
+def test_a_stranger_cannot_lock_a_user_out_with_a_few_requests(auth, client, make_client):
+    user = auth.user()
+    for _ in range(6):  # the stranger exhausts their own per-address budget
+        client.post("/api/auth/login-passwordless",
+                    json={"identifier": user["username"], "totp_code": "000000"})
+    victim = make_client()
+    response = victim.post("/api/auth/login-passwordless", json={
+        "identifier": user["username"], "totp_code": pyotp.TOTP(user["totp_secret"]).now()})
+    assert response.status_code == 200
+
+
+def test_backup_codes_need_a_fresh_authenticator_code(auth):
+    user, client = auth.signed_in()
+    assert client.post("/api/auth/backup-codes", json={}).status_code == 400
+    assert client.post("/api/auth/backup-codes", json={"totp_code": "000000"}).status_code == 400
+    from models.user import User
+
+    with client.application.app_context():
+        User.update(user["_id"], unset=["totp_last_step"])
+    response = client.post("/api/auth/backup-codes",
+                           json={"totp_code": pyotp.TOTP(user["totp_secret"]).now()})
+    assert response.status_code == 200 and len(response.get_json()["backup_codes"]) == 10
 
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(auth, client):
