@@ -59,6 +59,7 @@ class Config:
         self.SOCKETIO_MESSAGE_QUEUE = env_bool("SOCKETIO_MESSAGE_QUEUE", True)
         # Presence: each process renews a heartbeat; a crashed one's sockets are swept.
         self.PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 15)
+        self.PRESENCE_COUNT_INTERVAL = float(env_str("PRESENCE_COUNT_INTERVAL", "1"))
 
         # --- web ---
         self.FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
@@ -141,6 +142,7 @@ class TestingConfig(Config):
         self.ASYNC_MODE = "threading"
         self.SOCKETIO_MESSAGE_QUEUE = False
         self.PRESENCE_HEARTBEAT_SECONDS = 0  # tests call the sweep directly
+        self.PRESENCE_COUNT_INTERVAL = 0  # broadcast at once, so tests see it
         self.VOIP_CLEANUP_INTERVAL = 0  # tests run the call sweep directly (or switch it on)
         self.LOG_FORMAT = "text"
         self.LOG_LEVEL = "WARNING"

@@ -85,19 +85,62 @@ def socket_disconnected(user_id, sid):
     return False
 
 
+def online_friend_ids(user_id):
+    """The user's friends who are online now: the only ones told of their presence
+    (the older server told every socket, which also made a connect ramp quadratic)."""
+    from services.friends import friend_ids
+
+    ids = [str(oid) for oid in friend_ids(user_id)]
+    if not ids:
+        return []
+    flags = get_redis().smismember(ONLINE, ids)
+    return [friend for friend, online in zip(ids, flags) if online]
+
+
+def _tell_friends(user_id, event, payload):
+    from services.realtime import emit_to_user
+
+    for friend in online_friend_ids(user_id):
+        emit_to_user(friend, event, payload)
+
+
+def announce_online(user_id, username):
+    _tell_friends(user_id, "user_online", {"user_id": str(user_id), "username": username})
+
+
 def announce_offline(user_id):
-    """After a user's last socket closed: remember when, tell everyone."""
+    """After a user's last socket closed: remember when, tell their online friends."""
     from models.user import User
-    from services.realtime import emit
 
     user = User.update(user_id, set_={"last_seen": utcnow()})
-    emit("user_offline", {"user_id": str(user_id), "username": user["username"] if user else None})
+    _tell_friends(user_id, "user_offline",
+                  {"user_id": str(user_id), "username": user["username"] if user else None})
 
 
 def announce_count():
+    """Broadcast `online_count_update`: at once when PRESENCE_COUNT_INTERVAL is 0,
+    else at most once per interval for the whole deployment (a Redis NX key elects
+    the process that sends it), so a thousand connects cost one broadcast, not a
+    thousand. True when the broadcast went out now."""
+    from flask import current_app
+
+    from extensions import socketio
     from services.realtime import emit
 
-    emit("online_count_update", {"count": online_count()})
+    interval = current_app.config["PRESENCE_COUNT_INTERVAL"]
+    if not interval:
+        emit("online_count_update", {"count": online_count()})
+        return True
+    if not get_redis().set(key("presence_count_pending"), "1", nx=True, px=int(interval * 1000)):
+        return False  # a broadcast is already scheduled somewhere
+
+    def send_later(app):
+        socketio.sleep(interval)
+        with app.app_context():
+            emit("online_count_update", {"count": online_count()})
+
+    socketio.start_background_task(send_later, current_app._get_current_object())
+    return False
 
 
 def is_online(user_id):

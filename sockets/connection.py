@@ -8,7 +8,6 @@ from extensions import socketio
 from models.base import parse_id
 from models.user import User
 from services import presence
-from services.realtime import emit as broadcast
 from services.realtime import user_room
 from sockets.common import disconnect_hooks, on_event
 from utils.auth import session_user
@@ -28,9 +27,9 @@ def on_connect(auth=None):
     emit("connected", {"user_id": user_id, "username": username,
                        "message": "Connected to Parley"})
     if came_online:
-        broadcast("user_online", {"user_id": user_id, "username": username},
-                  skip_sid=request.sid)
-    presence.announce_count()
+        presence.announce_online(user_id, username)
+    if not presence.announce_count():  # coalesced: the newcomer learns the count now
+        emit("online_count_update", {"count": presence.online_count()})
 
 
 @socketio.on("disconnect")

@@ -40,3 +40,13 @@ def login(client, user):
     User.update(user["_id"], unset=["totp_last_step"])
     return client.post("/api/auth/login-passwordless",
                        json={"identifier": user["username"], "totp_code": totp_now(user)})
+
+
+def make_friends(user_a, user_b):
+    """An accepted friendship between two users (as if a request was accepted)."""
+    from models.friendship import ACCEPTED, Friendship, pair_key
+    from utils.time import utcnow
+
+    return Friendship.insert(from_user_id=user_a["_id"], to_user_id=user_b["_id"],
+                             pair_key=pair_key(user_a["_id"], user_b["_id"]),
+                             status=ACCEPTED, accepted_at=utcnow())

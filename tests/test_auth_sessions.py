@@ -186,21 +186,41 @@ def test_socket_accepted_joins_user_room_and_gets_connected(auth, socket_client)
     assert counts == [1]  # once, not twice as in the older server
 
 
-def test_presence_counts_two_tabs_as_one_user(auth, socket_client, emitted):
+def test_presence_counts_two_tabs_as_one_user(app, auth, socket_client, emitted):
     user, client = auth.signed_in()
-    other, other_client = auth.signed_in()
-    watcher = socket_client(other_client)
+    friend, friend_client = auth.signed_in()
+    stranger, stranger_client = auth.signed_in()
+    with app.app_context():
+        factories.make_friends(user, friend)
+    watcher = socket_client(friend_client)
+    socket_client(stranger_client)
     tab1 = socket_client(client)
     tab2 = socket_client(client)
     watcher.get_received()
-    online_events = [e for e in emitted if e["event"] == "user_online"]
-    assert [e["data"]["user_id"] for e in online_events].count(str(user["_id"])) == 1
+    online = [e for e in emitted if e["event"] == "user_online"
+              and e["data"]["user_id"] == str(user["_id"])]
+    # Once (two tabs are one user), and only to the online friend, not to everyone.
+    assert [e["room"] for e in online] == [f"user_{friend['_id']}"]
     tab1.disconnect()
     assert not [e for e in emitted if e["event"] == "user_offline"]
     tab2.disconnect()
     offline = [e for e in emitted if e["event"] == "user_offline"]
-    assert [e["data"]["user_id"] for e in offline] == [str(user["_id"])]
-    assert emitted[-1]["event"] == "online_count_update" and emitted[-1]["data"] == {"count": 1}
+    assert [(e["data"]["user_id"], e["room"]) for e in offline] == [
+        (str(user["_id"]), f"user_{friend['_id']}")]
+    assert emitted[-1]["event"] == "online_count_update" and emitted[-1]["data"] == {"count": 2}
+
+
+def test_online_count_broadcast_is_coalesced(app, auth, socket_client, emitted):
+    """With PRESENCE_COUNT_INTERVAL set, many connects cost one broadcast per interval;
+    each newcomer still learns the count at once."""
+    app.config["PRESENCE_COUNT_INTERVAL"] = 30
+    sockets = [socket_client(auth.signed_in()[1]) for _ in range(3)]
+    broadcasts = [e for e in emitted if e["event"] == "online_count_update" and e["room"] is None]
+    assert broadcasts == []  # the one broadcast is scheduled 30 s out
+    for n, sio in enumerate(sockets, start=1):
+        counts = [e["args"][0]["count"] for e in sio.get_received()
+                  if e["name"] == "online_count_update"]
+        assert counts[0] == n
 
 
 def test_logout_closes_the_socket_of_that_session(auth, socket_client):
@@ -276,15 +296,20 @@ def test_sockets_of_a_dead_process_are_swept(app, auth, socket_client, emitted):
     from utils.redis_client import get_redis, key
 
     user, client = auth.signed_in()
+    friend, friend_client = auth.signed_in()
+    with app.app_context():
+        factories.make_friends(user, friend)
+    socket_client(friend_client)
     sio = socket_client(client)
     with app.app_context():
         assert presence.is_online(str(user["_id"]))
         assert presence.sweep_dead_processes() == 0  # alive: nothing to do
         get_redis().delete(key("process_alive", presence.process_id()))  # the "crash"
-        assert presence.sweep_dead_processes() == 1
+        assert presence.sweep_dead_processes() == 2
         assert not presence.is_online(str(user["_id"]))
         assert presence.online_count() == 0
-    offline = [e for e in emitted if e["event"] == "user_offline"]
-    assert [e["data"]["user_id"] for e in offline] == [str(user["_id"])]
+    offline = [e["data"]["user_id"] for e in emitted if e["event"] == "user_offline"]
+    # Whichever of the two was swept first was announced to the other, still online.
+    assert len(offline) == 1 and offline[0] in {str(user["_id"]), str(friend["_id"])}
     sio.disconnect()  # the socket's own close later finds nothing left to undo
-    assert [e for e in emitted if e["event"] == "user_offline"] == offline
+    assert [e["data"]["user_id"] for e in emitted if e["event"] == "user_offline"] == offline
