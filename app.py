@@ -10,7 +10,7 @@ from config import load_config
 from devservices import ensure_services
 from extensions import cors, limiter, server_session, socketio
 from routes import register_blueprints
-from services import email_service
+from services import email_service, metrics
 from socketio_handlers import register_socket_handlers
 from utils.errors import register_error_handlers
 from utils.logging_setup import configure_logging, init_request_ids
@@ -41,6 +41,7 @@ def create_app(config=None):
     register_socket_handlers()
     register_commands(app)
     _init_socketio(app)
+    metrics.init_app(app)
     return app
 
 

@@ -89,6 +89,13 @@ class Config:
         self.SENDGRID_API_KEY = env_str("SENDGRID_API_KEY")
         self.SENDGRID_API_URL = env_str("SENDGRID_API_URL", "https://api.sendgrid.com")
 
+        # --- operations: reloadable settings, shutdown (issue 7) ---
+        self.SETTINGS_FILE = env_str("SETTINGS_FILE")
+        self.SHUTDOWN_GRACE_SECONDS = env_int("SHUTDOWN_GRACE_SECONDS", 20)
+        self.RATE_LIMITS = {}
+        self.SLOW_MODE_DEFAULT_SECONDS = env_int("SLOW_MODE_DEFAULT_SECONDS", 0)
+        self.METRICS_TOKEN = env_str("METRICS_TOKEN")  # set: /metrics wants this bearer token
+
         # --- logging ---
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
         self.LOG_FORMAT = env_str("LOG_FORMAT", "json")

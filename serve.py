@@ -2,6 +2,13 @@
 
 The async library is chosen from ASYNC_MODE before anything else is imported,
 because gevent and eventlet must patch the standard library first.
+
+Signals:
+- SIGTERM (and SIGINT): graceful shutdown. Stop accepting connections, tell
+  this process's sockets to reconnect elsewhere, finish in-flight requests,
+  exit within SHUTDOWN_GRACE_SECONDS (services/shutdown.py).
+- SIGHUP: reload SETTINGS_FILE (utils/settings_reload.py); a bad file is
+  refused with one log line and the old settings stay.
 """
 import os
 
@@ -18,28 +25,109 @@ elif ASYNC_MODE == "eventlet":
 
     eventlet.monkey_patch()
 
+import logging  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+log = logging.getLogger("parley")
+
+
+def on_signal(signum, handler):
+    """Run `handler()` in its own green thread (or a thread), never inside the
+    interrupted frame, so it may sleep while the server keeps serving."""
+    if ASYNC_MODE == "gevent":
+        import gevent
+
+        gevent.signal_handler(signum, lambda: gevent.spawn(handler))
+    elif ASYNC_MODE == "eventlet":
+        signal.signal(signum, lambda *_: eventlet.spawn_n(handler))
+    else:
+        import threading
+
+        signal.signal(signum, lambda *_: threading.Thread(target=handler, daemon=True).start())
+
+
+class Runner:
+    """One listening server, with a way to stop accepting and then stop."""
+
+    def __init__(self, app):
+        self.app = app
+        self.host, self.port = app.config["HOST"], app.config["PORT"]
+        self.server = None  # gevent WSGIServer
+        self.listener = None  # eventlet listening socket
+        self.stopping = False
+
+    def serve(self):
+        from extensions import socketio
+
+        if ASYNC_MODE == "gevent":
+            from gevent import pywsgi
+
+            self.server = pywsgi.WSGIServer((self.host, self.port), self.app, log=None)
+            self.server.serve_forever()
+        elif ASYNC_MODE == "eventlet":
+            import eventlet.wsgi
+
+            self.listener = eventlet.listen((self.host, self.port))
+            try:
+                eventlet.wsgi.server(self.listener, self.app, log_output=False)
+            except OSError:
+                if not self.stopping:
+                    raise
+        else:
+            socketio.run(self.app, host=self.host, port=self.port, debug=False,
+                         use_reloader=False, log_output=False, allow_unsafe_werkzeug=True)
+
+    def stop_accepting(self):
+        self.stopping = True
+        if self.server is not None:
+            self.server.close()  # closes the listener; running handlers go on
+        elif self.listener is not None:
+            self.listener.close()
+
+    def finish(self, grace_left):
+        if self.server is not None:
+            # Waits for running handlers up to the grace left, then serve() returns.
+            self.server.stop(timeout=grace_left)
+        elif ASYNC_MODE == "eventlet":
+            # eventlet.wsgi.server returns once its pool is empty; this is the backstop.
+            eventlet.sleep(grace_left)
+            log.error("shutdown: grace period over, exiting with requests still running")
+            os._exit(1)
+        else:
+            os._exit(0)  # development server: nothing to hand over
+
 
 def main():
-    import logging
-    import signal
-    import sys
-
-    # SIGTERM ends the process through SystemExit, so atexit stops the embedded servers.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-
     import models
     from app import create_app
-    from extensions import socketio
+    from services import shutdown
+    from utils import settings_reload
 
     app = create_app()
+    settings_reload.load_at_startup(app)
     if app.config["APP_ENV"] == "development":
         with app.app_context():
             models.create_indexes()
-    host, port = app.config["HOST"], app.config["PORT"]
-    logging.getLogger("parley").info("Parley serving on http://%s:%s (%s)", host, port,
-                                     app.config["ASYNC_MODE"])
-    socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
-                 log_output=False, allow_unsafe_werkzeug=True)
+    runner = Runner(app)
+
+    def terminate():
+        if runner.stopping:
+            return
+        grace = app.config["SHUTDOWN_GRACE_SECONDS"]
+        log.warning("shutdown requested: draining within %ss", grace)
+        runner.stop_accepting()
+        with app.app_context():
+            left = shutdown.shut_down(grace)
+        runner.finish(left)
+
+    on_signal(signal.SIGTERM, terminate)
+    on_signal(signal.SIGINT, terminate)
+    on_signal(signal.SIGHUP, lambda: settings_reload.reload_settings(app))
+    log.info("Parley serving on http://%s:%s (%s)", runner.host, runner.port, ASYNC_MODE)
+    runner.serve()
+    log.warning("Parley stopped")
+    sys.exit(0)  # atexit stops the embedded servers
 
 
 if __name__ == "__main__":
