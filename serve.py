@@ -28,6 +28,7 @@ elif ASYNC_MODE == "eventlet":
 import logging  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 
 log = logging.getLogger("parley")
 
@@ -42,8 +43,6 @@ def on_signal(signum, handler):
     elif ASYNC_MODE == "eventlet":
         signal.signal(signum, lambda *_: eventlet.spawn_n(handler))
     else:
-        import threading
-
         signal.signal(signum, lambda *_: threading.Thread(target=handler, daemon=True).start())
 
 
@@ -55,7 +54,9 @@ class Runner:
         self.host, self.port = app.config["HOST"], app.config["PORT"]
         self.server = None  # gevent WSGIServer
         self.listener = None  # eventlet listening socket
+        self.main_greenlet = None
         self.stopping = False
+        self.drained = threading.Event()  # green under gevent/eventlet
 
     def serve(self):
         from extensions import socketio
@@ -68,12 +69,12 @@ class Runner:
         elif ASYNC_MODE == "eventlet":
             import eventlet.wsgi
 
+            import greenlet
+
+            self.main_greenlet = greenlet.getcurrent()
             self.listener = eventlet.listen((self.host, self.port))
-            try:
-                eventlet.wsgi.server(self.listener, self.app, log_output=False)
-            except OSError:
-                if not self.stopping:
-                    raise
+            # Returns after SystemExit is thrown in (stop_accepting) and its pool drained.
+            eventlet.wsgi.server(self.listener, self.app, log_output=False)
         else:
             socketio.run(self.app, host=self.host, port=self.port, debug=False,
                          use_reloader=False, log_output=False, allow_unsafe_werkzeug=True)
@@ -81,17 +82,22 @@ class Runner:
     def stop_accepting(self):
         self.stopping = True
         if self.server is not None:
-            self.server.close()  # closes the listener; running handlers go on
-        elif self.listener is not None:
-            self.listener.close()
+            # Not server.close(): that also ends serve_forever before the drain.
+            self.server.stop_accepting()
+            self.server.socket.close()
+        # eventlet: its server closes every connection on the way out, which would
+        # cut the sockets before they are told to reconnect, so it stops in finish().
 
     def finish(self, grace_left):
         if self.server is not None:
             # Waits for running handlers up to the grace left, then serve() returns.
             self.server.stop(timeout=grace_left)
         elif ASYNC_MODE == "eventlet":
-            # eventlet.wsgi.server returns once its pool is empty; this is the backstop.
-            eventlet.sleep(grace_left)
+            # eventlet.wsgi.server leaves its accept loop on SystemExit and waits for its
+            # running handlers; closing the listener alone does not wake it.
+            eventlet.hubs.get_hub().schedule_call_global(0, self.main_greenlet.throw,
+                                                         SystemExit)
+            eventlet.sleep(grace_left)  # the backstop, should the server not return
             log.error("shutdown: grace period over, exiting with requests still running")
             os._exit(1)
         else:
@@ -119,6 +125,7 @@ def main():
         runner.stop_accepting()
         with app.app_context():
             left = shutdown.shut_down(grace)
+        runner.drained.set()
         runner.finish(left)
 
     on_signal(signal.SIGTERM, terminate)
@@ -126,6 +133,8 @@ def main():
     on_signal(signal.SIGHUP, lambda: settings_reload.reload_settings(app))
     log.info("Parley serving on http://%s:%s (%s)", runner.host, runner.port, ASYNC_MODE)
     runner.serve()
+    if runner.stopping:  # eventlet's server may return before the sockets are released
+        runner.drained.wait(app.config["SHUTDOWN_GRACE_SECONDS"])
     log.warning("Parley stopped")
     sys.exit(0)  # atexit stops the embedded servers
 
