@@ -38,11 +38,12 @@ def parse_args(argv=None):
     quick = args.quick
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     args.clients = _ints(args.clients, [50] if quick else [50, 200, 500])
-    args.rates = _ints(args.rates, [5, 10, 20] if quick else [5, 10, 20, 40, 80])
+    args.rates = _ints(args.rates, [5, 10, 20] if quick else [10, 20, 40, 80])
     args.idle = _ints(args.idle, [300] if quick else [1000, 5000])
     args.duration = 2 if quick else 4
     args.http_seconds = 2 if quick else 5
     args.cold_runs = 1 if quick else 3
+    args.connect_seconds = 30 if quick else 45
     args.send_messages = 100 if quick else 400
     return args
 
@@ -102,18 +103,20 @@ def _idle(args, parley, users, urls, base):
     for count in args.idle:
         _step(f"idle sockets: {count} on parley, then on the baseline")
         found[str(count)] = {
-            "parley": _guard(lambda: workloads.idle_sockets(parley, cookies, count, base)),
-            "baseline": _guard(lambda: _baseline_idle(base, urls, args.async_mode, count))}
+            "parley": _guard(lambda: workloads.idle_sockets(parley, cookies, count, base,
+                                                            connect_seconds=args.connect_seconds)),
+            "baseline": _guard(lambda: _baseline_idle(base, urls, args.async_mode, count,
+                                                      args.connect_seconds))}
     return found
 
 
-def _baseline_idle(base, urls, async_mode, count):
+def _baseline_idle(base, urls, async_mode, count, connect_seconds):
     from bench.servers import start_baseline
 
     server = start_baseline(base, async_mode, message_queue=urls["redis"])
     try:
         server.wait_ready()
-        return workloads.idle_sockets(server, None, count, base)
+        return workloads.idle_sockets(server, None, count, base, connect_seconds=connect_seconds)
     finally:
         server.stop()
 

@@ -79,8 +79,12 @@ def run_sockets(job):
     cookies = job.get("cookies") or [None]
     receivers = [Receiver(job, cookies[i % len(cookies)], received) for i in range(job["count"])]
     failures = []
+    deadline = time.monotonic() + job.get("connect_seconds", 300)
 
     def connect(receiver):
+        if time.monotonic() > deadline:  # bounded ramp: report how far it got
+            failures.append("connect deadline passed")
+            return
         try:
             receiver.connect()
         except Exception as exc:  # noqa: BLE001 - reported, not fatal

@@ -75,13 +75,14 @@ def rest_reads(server, users, base, duration, concurrencies=(1, 32)):
 
 # ---------------------------------------------------------------- idle connections
 
-def idle_sockets(server, cookies, count, base, processes=4, ready_timeout=300):
-    """Server memory per idle connected WebSocket."""
+def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60):
+    """Server memory per idle connected WebSocket (the ramp is bounded in time)."""
     before = server.rss()
     jobs = [{"kind": "sockets", "url": server.url, "target": server.name, "count": part,
-             "cookies": cookies} for part in _spread(count, processes)]
+             "cookies": cookies, "connect_seconds": connect_seconds}
+            for part in _spread(count, processes)]
     started = time.monotonic()
-    workers, ready = clients.start_all(jobs, base, ready_timeout=ready_timeout)
+    workers, ready = clients.start_all(jobs, base, ready_timeout=connect_seconds + 90)
     try:
         ramp = time.monotonic() - started
         time.sleep(3)  # let the connect-time broadcasts settle
@@ -169,7 +170,7 @@ def fan_out(server, room, clients_count, cookies, rates, duration, base, process
     """Rising send rates into one room of `clients_count` receivers."""
     jobs = [room.receiver_job(part, cookies[i::processes] if cookies else None)
             for i, part in enumerate(_spread(clients_count, processes))]
-    workers, ready = clients.start_all(jobs, base, ready_timeout=300)
+    workers, ready = clients.start_all(jobs, base, ready_timeout=180)
     connected = sum(item["connected"] for item in ready)
     steps, seq = [], 0
     try:
