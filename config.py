@@ -78,6 +78,11 @@ class Config:
         self.MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
         self.UPLOAD_DIR = env_str("UPLOAD_DIR", os.path.join(self.VAR_DIR, "uploads"))
 
+        # --- chat ---
+        self.CHAT_SEND_LIMIT = env_int("CHAT_SEND_LIMIT", 30)        # messages per user ...
+        self.CHAT_SEND_WINDOW = env_int("CHAT_SEND_WINDOW", 10)      # ... per this many seconds
+        self.MAX_ATTACHMENTS_PER_MESSAGE = env_int("MAX_ATTACHMENTS_PER_MESSAGE", 10)
+
         # --- email ---
         self.EMAIL_BACKEND = env_str("EMAIL_BACKEND", "console")
         self.SMTP_HOST = env_str("SMTP_HOST", "localhost")

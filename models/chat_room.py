@@ -42,6 +42,7 @@ class ChatRoomMember(BaseModel):
         "user_id": Field(),
         "role": Field("member"),
         "added_by": Field(None),
+        "muted_until": Field(None),  # notifications of this room muted until then
     }
     indexes = [
         IndexModel([("room_id", ASCENDING), ("user_id", ASCENDING)], unique=True,
