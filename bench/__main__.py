@@ -128,7 +128,8 @@ def _fan_out(args, parley, users, urls, base):
         floor = _guard(lambda: workloads.baseline_fan_out(base, urls, args.async_mode, count,
                                                           args.rates, args.duration))
         _step(f"fan-out: {count} clients, parley")
-        mine = _guard(lambda: workloads.parley_fan_out(parley, users, count, args.rates,
+        add = lambda room, ids: seed.add_members(urls, "parley_bench", base, room, ids)  # noqa: E731
+        mine = _guard(lambda: workloads.parley_fan_out(parley, users, add, count, args.rates,
                                                        args.duration, base))
         found[str(count)] = {"baseline": floor, "parley": mine,
                              "ratio": report.ratio(mine, floor)}

@@ -9,18 +9,24 @@ import requests
 from bench.servers import SECRET_KEY
 
 
-def seed_users(services, db_name, count, base):
-    """`count` users able to sign in to a server using `services` and `db_name`."""
-    import models
+def _app(services, db_name, base):
+    """An app on the same database as the server under bench, for ODM writes."""
     from app import create_app
     from config import DevelopmentConfig
-    from tests import factories
 
     config = DevelopmentConfig()
     config.MONGO_URI, config.REDIS_URL = services["mongo"], services["redis"]
     config.MONGO_DB_NAME, config.SECRET_KEY = db_name, SECRET_KEY
     config.VAR_DIR, config.LOG_LEVEL = base, "WARNING"
-    app = create_app(config)
+    return create_app(config)
+
+
+def seed_users(services, db_name, count, base):
+    """`count` users able to sign in to a server using `services` and `db_name`."""
+    import models
+    from tests import factories
+
+    app = _app(services, db_name, base)
     run = uuid.uuid4().hex[:6]
     with app.app_context():
         models.create_indexes()
@@ -28,6 +34,24 @@ def seed_users(services, db_name, count, base):
     app.extensions["mongo_client"].close()
     return [{"id": str(u["_id"]), "username": u["username"], "totp_secret": u["totp_secret"]}
             for u in users]
+
+
+def add_members(services, db_name, base, room_id, user_ids):
+    """Make users members of a chat room in one batch (the REST route would be one
+    invitation and one acceptance per user, and caps a group's invitations at 100)."""
+    from bson import ObjectId
+
+    from models.chat_room import ChatRoom, ChatRoomMember
+
+    app = _app(services, db_name, base)
+    with app.app_context():
+        room = ObjectId(room_id)
+        docs = [ChatRoomMember.new(room_id=room, user_id=ObjectId(uid)) for uid in user_ids]
+        if docs:
+            ChatRoomMember.collection().insert_many(docs)
+            ChatRoom.collection().update_one({"_id": room},
+                                             {"$inc": {"member_count": len(docs)}})
+    app.extensions["mongo_client"].close()
 
 
 def sign_in(url, user):

@@ -37,7 +37,7 @@ def out(message):
 
 def parse_message(data):
     """(seq, sent_at) from a baseline payload or a Parley message's content."""
-    if isinstance(data, dict) and "seq" in data:
+    if isinstance(data, dict) and "ts" in data:  # Parley messages have a `seq` of their own
         return int(data["seq"]), float(data["ts"])
     parts = str((data or {}).get("content", "")).split()
     if len(parts) == 3 and parts[0] == "bench":

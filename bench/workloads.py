@@ -123,32 +123,22 @@ class BaselineRoom:
 
 
 class ParleyRoom:
-    """A group chat room created over REST by a sender; receivers accept the
-    invitation over REST; messages go through POST .../messages (the contract's
-    send path), each stored once and fanned out by Socket.IO."""
+    """A group chat created over REST by the sender; the receivers are made
+    members through the ODM (`seed.add_members`); messages go through
+    POST .../messages (the contract's send path), each stored once and fanned
+    out by Socket.IO."""
 
-    def __init__(self, server, sender_http, receivers):
+    def __init__(self, server, sender_http, add_members, member_ids):
         self.server, self.http = server, sender_http
         response = sender_http.post(server.url + "/api/chat-rooms/group", json={
-            "name": f"bench-{time.time_ns()}", "description": "bench",
-            "invited_users": [user["id"] for user, _ in receivers]}, timeout=30)
+            "name": f"bench-{time.time_ns()}", "description": "bench"}, timeout=30)
         if response.status_code == 404:
             raise NotAvailable("needs the chat-rooms branch (issue 4): "
                                "POST /api/chat-rooms/group is not served here")
         response.raise_for_status()
         self.room = response.json()["data"]["id"]
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda pair: self._accept(pair[1]), receivers))
+        add_members(self.room, member_ids)
         self.pool = ThreadPoolExecutor(16)
-
-    def _accept(self, http):
-        invitations = http.get(self.server.url + "/api/chat-rooms/invitations", timeout=30)
-        invitations.raise_for_status()
-        for invitation in invitations.json().get("data") or []:
-            if self.room in {str(value) for value in invitation.values()}:
-                invitation_id = invitation.get("id") or invitation.get("_id")
-                http.post(f"{self.server.url}/api/chat-rooms/invitations/{invitation_id}/accept",
-                          json={}, timeout=30).raise_for_status()
 
     def receiver_job(self, count, cookies):
         return {"kind": "sockets", "url": self.server.url, "target": "parley", "count": count,
@@ -236,15 +226,16 @@ def baseline_fan_out(base, services, async_mode, clients_count, rates, duration)
         server.stop()
 
 
-def parley_fan_out(server, users, clients_count, rates, duration, base):
+def parley_fan_out(server, users, add_members, clients_count, rates, duration, base):
     sessions = seed.sign_in_all(server.url, users[:clients_count + 1])
-    sender, receivers = sessions[0], list(zip(users[1:clients_count + 1], sessions[1:]))
+    sender, receivers = sessions[0], sessions[1:]
     try:
-        room = ParleyRoom(server, sender, receivers)
+        room = ParleyRoom(server, sender, add_members,
+                          [user["id"] for user in users[1:clients_count + 1]])
     except NotAvailable as exc:
         return {"status": "n/a", "reason": str(exc)}
     try:
-        cookies = [seed.cookie_of(http) for _, http in receivers]
+        cookies = [seed.cookie_of(http) for http in receivers]
         return fan_out(server, room, clients_count, cookies, rates, duration, base)
     finally:
         room.close()
@@ -256,7 +247,7 @@ def send_path(server, users, messages, base):
     """Server CPU time per chat message sent over REST (and the socket, when served)."""
     sender = seed.sign_in(server.url, users[0])
     try:
-        room = ParleyRoom(server, sender, [])
+        room = ParleyRoom(server, sender, lambda *_: None, [])
     except NotAvailable as exc:
         return {"status": "n/a", "reason": str(exc)}
     try:
