@@ -2,7 +2,6 @@
 import json
 import signal
 import time
-import uuid
 
 import pytest
 import requests
@@ -110,3 +109,28 @@ def test_sigterm_tells_sockets_to_reconnect_then_exits(service_urls, seeded, asy
         assert "released 1 sockets" in server.log()
     finally:
         server.stop()
+
+
+def test_drain_waits_for_in_flight_requests(app):
+    import threading
+
+    from services import shutdown
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow():
+        entered.set()
+        release.wait(10)
+        return "done"
+
+    app.add_url_rule("/test-slow", "test_slow", slow)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(app.test_client().get("/test-slow")))
+    worker.start()
+    assert entered.wait(10)
+    # The grace period runs out while the request is still being served.
+    assert shutdown.drain_requests(time.monotonic() + 0.2) == 1
+    release.set()
+    assert shutdown.drain_requests(time.monotonic() + 10) == 0
+    worker.join(10)
+    assert results[0].status_code == 200 and results[0].get_data(as_text=True) == "done"
