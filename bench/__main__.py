@@ -1,7 +1,7 @@
 """`make bench` (= `python -m bench`): run the workloads, print a table, write JSON.
 
-    python -m bench            # full run, ~10 minutes on 2 cores
-    python -m bench --quick    # smoke run, 1-2 minutes
+    python -m bench            # full run, 12-17 minutes on 2 shared cores
+    python -m bench --quick    # smoke run, 2-3 minutes
     python -m bench --only fanout,idle --clients 50,200
 
 Everything runs on 127.0.0.1 against servers this command starts (embedded
@@ -27,7 +27,7 @@ ALL = ("cold", "rest", "idle", "fanout", "send")
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small smoke run (1-2 minutes)")
+    parser.add_argument("--quick", action="store_true", help="small smoke run (2-3 minutes)")
     parser.add_argument("--only", default=",".join(ALL), help=f"comma list of {', '.join(ALL)}")
     parser.add_argument("--async-mode", default="gevent", choices=["gevent", "eventlet"])
     parser.add_argument("--clients", help="fan-out room sizes, e.g. 50,200,500")
@@ -40,10 +40,10 @@ def parse_args(argv=None):
     args.clients = _ints(args.clients, [50] if quick else [50, 200, 500])
     args.rates = _ints(args.rates, [5, 10, 20] if quick else [10, 20, 40, 80])
     args.idle = _ints(args.idle, [300] if quick else [1000, 5000])
-    args.duration = 2 if quick else 4
+    args.duration = 2 if quick else 3
     args.http_seconds = 2 if quick else 5
     args.cold_runs = 1 if quick else 3
-    args.connect_seconds = 30 if quick else 45
+    args.connect_seconds = 30
     args.send_messages = 100 if quick else 400
     return args
 

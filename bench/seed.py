@@ -63,6 +63,8 @@ def sign_in(url, user):
     if (url, user["username"]) in _signed_in:
         return _signed_in[(url, user["username"])]
     http = requests.Session()
+    # The sender's session is shared by the send-path threads (16 at a time).
+    http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
     response = http.post(url + "/api/auth/login-passwordless", json={
         "identifier": user["username"], "totp_code": pyotp.TOTP(user["totp_secret"]).now()},
         timeout=30)

@@ -45,16 +45,22 @@ def parse_message(data):
     return None
 
 
+LAST_EVENT = [time.monotonic()]
+
+
 class Receiver:
     def __init__(self, job, cookie, received):
         self.job, self.cookie, self.received = job, cookie, received
         self.client = socketio.Client(reconnection=False)
+        # Any other event (presence broadcasts of the connect ramp) only marks the time.
+        self.client.on("*", lambda *_: LAST_EVENT.__setitem__(0, time.monotonic()))
         self.joined = gevent.event.Event()
         self.client.on("new_chat_room_message", self.on_message)
         self.client.on("joined", lambda *_: self.joined.set())
         self.client.on("chat_room_joined", lambda *_: self.joined.set())
 
     def on_message(self, data):
+        LAST_EVENT[0] = time.monotonic()
         parsed = parse_message(data)
         if parsed is not None:
             now = time.time()
@@ -101,6 +107,8 @@ def run_sockets(job):
             batch, received[:] = list(received), []
             out({"report": {"received": batch,
                             "connected": sum(r.client.connected for r in receivers)}})
+        elif command == "quiet":
+            out({"quiet_for": time.monotonic() - LAST_EVENT[0]})
         elif command == "quit":
             break
     Pool(CONNECT_CONCURRENCY).map(lambda r: r.client.disconnect(), receivers)

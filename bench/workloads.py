@@ -164,6 +164,7 @@ def fan_out(server, room, clients_count, cookies, rates, duration, base, process
     connected = sum(item["connected"] for item in ready)
     steps, seq = [], 0
     try:
+        settle = _wait_quiet(workers)
         for rate in rates:
             step = _fan_out_step(server, room, workers, connected, rate, duration, seq)
             seq += step["sent"]
@@ -174,10 +175,23 @@ def fan_out(server, room, clients_count, cookies, rates, duration, base, process
         clients.stop_all(workers)
     good = [s for s in steps if not s["lost"] and (s["p99_ms"] or 0) <= 100]
     return {"status": "ok", "clients": clients_count, "connected": connected,
+            "settle_seconds": settle,
             "failed": sum(item["failed"] for item in ready),
             "failures": [f for item in ready for f in item["failures"]][:3], "steps": steps,
             "max_rate_p99_under_100ms": max((s["rate"] for s in good), default=None),
             "max_deliveries_per_s": max((s["deliveries_per_s"] for s in steps), default=0)}
+
+
+def _wait_quiet(workers, quiet=1.0, limit=90):
+    """Wait until the clients have drained the connect ramp's broadcasts (every
+    connect tells every socket the online count), so they do not inflate the
+    first step's latencies; returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if all(w.ask("quiet")["quiet_for"] >= quiet for w in workers):
+            break
+        time.sleep(0.5)
+    return round(time.monotonic() - started, 1)
 
 
 def _fan_out_step(server, room, workers, receivers, rate, duration, first_seq):
