@@ -1,7 +1,8 @@
 """deploy/: nginx (Debian's package) in front of two real Parley processes.
 
-A presence event raised by a user connecting through nginx to one process
-reaches a socket held by the other process (Redis message queue), and
+A presence event raised by a user connecting through nginx to one process,
+and then a chat message sent through that process, reach a socket held by the
+other process (Redis message queue), and
 Socket.IO sessions stay on their process through long-polling and the
 WebSocket upgrade (sticky upstream, upgrade headers).
 """
@@ -38,7 +39,7 @@ def seeded_users(service_urls):
 
         models.create_indexes()
         users = [factories.create_user(username=f"n{uuid.uuid4().hex[:10]}") for _ in range(10)]
-    yield config.MONGO_DB_NAME, users
+    yield config.MONGO_DB_NAME, users, app
     MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
 
 
@@ -62,6 +63,29 @@ def start_nginx(tmp_path, servers):
     raise RuntimeError("nginx did not listen")
 
 
+def send_chat_across(app, url, sender_http, listener):
+    """A chat message sent over REST (sticky: to the sender's process) reaches the
+    listener's socket, held by the other process."""
+    from bson import ObjectId
+
+    from models.chat_room import ChatRoomMember
+
+    listener_sio, listener_user = listener
+    created = sender_http.post(url + "/api/chat-rooms/group", json={"name": "across"}, timeout=10)
+    assert created.status_code == 201, created.text
+    room_id = created.json()["data"]["id"]
+    with app.app_context():
+        ChatRoomMember.insert(room_id=ObjectId(room_id), user_id=listener_user["_id"])
+    listener_sio.emit("join_chat_room", {"room_id": room_id})
+    listener_sio.log.wait_for("chat_room_joined", lambda data: data["room_id"] == room_id)
+    sent = sender_http.post(f"{url}/api/chat-rooms/{room_id}/messages",
+                            json={"content": "hello from the other process"}, timeout=10)
+    assert sent.status_code == 201, sent.text
+    message = listener_sio.log.wait_for("new_chat_room_message",
+                                        lambda data: data["chat_room_id"] == room_id)
+    assert message["content"] == "hello from the other process"
+
+
 def sockets_on(server):
     text = requests.get(server.url + "/metrics", timeout=5).text
     line = next(line for line in text.splitlines() if line.startswith("parley_sockets_connected"))
@@ -71,7 +95,7 @@ def sockets_on(server):
 @pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx);"
                                           " the nginx deployment test needs it")
 def test_event_crosses_processes_behind_nginx(service_urls, seeded_users, tmp_path):
-    db_name, users = seeded_users
+    db_name, users, app = seeded_users
     env = {"TRUSTED_PROXIES": "1"}
     backends = [start_server(service_urls, db_name, extra_env=env) for _ in range(2)]
     nginx, url = None, None
@@ -95,6 +119,7 @@ def test_event_crosses_processes_behind_nginx(service_urls, seeded_users, tmp_pa
                 seen = other[0].log.wait_for(
                     "user_online", lambda data: data["user_id"] == str(user["_id"]))
                 assert seen["username"] == user["username"]
+                send_chat_across(app, url, http, other)
                 crossed = True
                 break
             held.setdefault(landed, (sio, user))
