@@ -115,6 +115,13 @@ class Config:
         self.VOIP_MAX_CALL_SECONDS = env_int("VOIP_MAX_CALL_SECONDS", 4 * 3600)
         self.VOIP_CLEANUP_INTERVAL = env_int("VOIP_CLEANUP_INTERVAL", 30)
 
+        # --- operations: reloadable settings, shutdown (issue 7) ---
+        self.SETTINGS_FILE = env_str("SETTINGS_FILE")
+        self.SHUTDOWN_GRACE_SECONDS = env_int("SHUTDOWN_GRACE_SECONDS", 20)
+        self.RATE_LIMITS = {}
+        self.SLOW_MODE_DEFAULT_SECONDS = env_int("SLOW_MODE_DEFAULT_SECONDS", 0)
+        self.METRICS_TOKEN = env_str("METRICS_TOKEN")  # set: /metrics wants this bearer token
+
         # --- logging ---
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
         self.LOG_FORMAT = env_str("LOG_FORMAT", "json")

@@ -1,0 +1,59 @@
+"""The floor: a minimal Flask-SocketIO server that only rebroadcasts to a room.
+
+No database, no auth, no validation: `join {room}` joins a room, `send
+{room, ...}` emits `new_chat_room_message` with the same payload to that room
+(sender included, as Parley does). Same async mode and the same Redis message
+queue setting as the Parley server it is compared with, so the ratio measures
+what Parley adds on top of Flask-SocketIO itself.
+
+    python -m bench.baseline.server --port 5100 --async-mode gevent [--message-queue redis://...]
+"""
+import argparse
+import sys
+
+ARGS = argparse.ArgumentParser(description=__doc__)
+ARGS.add_argument("--host", default="127.0.0.1")
+ARGS.add_argument("--port", type=int, required=True)
+ARGS.add_argument("--async-mode", default="gevent", choices=["gevent", "eventlet", "threading"])
+ARGS.add_argument("--message-queue", default=None)
+
+
+def main(argv=None):
+    args = ARGS.parse_args(argv)
+    if args.async_mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    elif args.async_mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+
+    from flask import Flask
+    from flask_socketio import SocketIO, emit, join_room
+
+    app = Flask(__name__)
+    socketio = SocketIO(app, async_mode=args.async_mode, message_queue=args.message_queue,
+                        cors_allowed_origins="*", logger=False, engineio_logger=False)
+
+    @app.get("/readyz")
+    def readyz():
+        return {"status": "ready"}
+
+    @socketio.on("join")
+    def on_join(data):
+        join_room(data["room"])
+        emit("joined", {"room": data["room"]})
+
+    @socketio.on("send")
+    def on_send(data):
+        socketio.emit("new_chat_room_message", data, to=data["room"])
+
+    print(f"baseline serving on {args.host}:{args.port} ({args.async_mode})", file=sys.stderr,
+          flush=True)
+    socketio.run(app, host=args.host, port=args.port, log_output=False,
+                 allow_unsafe_werkzeug=True)
+
+
+if __name__ == "__main__":
+    main()

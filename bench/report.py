@@ -1,0 +1,77 @@
+"""The printed table: one line per figure, Parley next to the floor where there is one."""
+
+
+def ratio(mine, floor):
+    """Parley's best deliveries/s over the floor's, measured in the same run."""
+    if mine.get("status") != "ok" or floor.get("status") != "ok":
+        return None
+    if not floor.get("max_deliveries_per_s"):
+        return None
+    return round(mine["max_deliveries_per_s"] / floor["max_deliveries_per_s"], 2)
+
+
+def _na(item):
+    return f"{item.get('status')}: {item.get('reason', '')}"
+
+
+def _fmt(value, unit=""):
+    if value is None:
+        return "-"
+    return f"{value:g}{unit}" if isinstance(value, (int, float)) else str(value)
+
+
+def table(results):
+    rows = [("workload", "figure", "value")]
+    work = results["workloads"]
+    cold = work.get("cold_start")
+    if cold:
+        rows.append(("cold start", "embedded default, median s", _fmt(cold["embedded_median"])))
+        rows.append(("cold start", "external Mongo/Redis, s", _fmt(round(cold["external_seconds"],
+                                                                        2))))
+    for name, item in (work.get("rest_reads") or {}).items():
+        if name == "status":
+            continue
+        if item.get("status") == "n/a":
+            rows.append(("REST " + name, "", _na(item)))
+            continue
+        for conc, figures in item.items():
+            rows.append((f"REST {name}", f"{conc}: req/s, p50/p99 ms",
+                         f"{figures['rps']:g}, {_fmt(figures['p50_ms'])}/"
+                         f"{_fmt(figures['p99_ms'])}, errors {figures['errors']}"))
+    for count, pair in (work.get("idle") or {}).items():
+        for who in ("parley", "baseline"):
+            item = pair[who]
+            value = (f"{_fmt(item['kb_per_socket'])} KB/socket ({item['connected']} connected, "
+                     f"ramp {item['ramp_seconds']}s)" if item.get("status") == "ok" else _na(item))
+            rows.append((f"idle {count}", who, value))
+    for count, triple in (work.get("fan_out") or {}).items():
+        for who in ("baseline", "parley"):
+            item = triple[who]
+            if item.get("status") != "ok":
+                rows.append((f"fan-out {count}", who, _na(item)))
+                continue
+            best = max(item["steps"], key=lambda s: s["deliveries_per_s"], default=None)
+            detail = (f", at {best['rate']}/s: p50/p99 {_fmt(best['p50_ms'])}/"
+                      f"{_fmt(best['p99_ms'])} ms, lost {best['lost']}, "
+                      f"cpu {best['server_cpu_percent']}%, rss {best['server_rss_mb']} MB"
+                      if best else "")
+            rows.append((f"fan-out {count}", who,
+                         f"{item['max_deliveries_per_s']:g} deliveries/s; max rate p99<100ms: "
+                         f"{_fmt(item['max_rate_p99_under_100ms'])}/s{detail}"))
+        rows.append((f"fan-out {count}", "ratio parley/floor", _fmt(triple["ratio"])))
+    send = work.get("send_path")
+    if send:
+        if send.get("status") == "ok":
+            rest = send["rest"]
+            rows.append(("send path", "REST", f"{rest['cpu_ms_per_message']} ms CPU/message, "
+                                              f"{rest['per_second']}/s at concurrency 16"))
+            rows.append(("send path", "socket", _na(send["socket"])))
+        else:
+            rows.append(("send path", "", _na(send)))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(2)]
+    lines = [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}" for row in rows]
+    lines.insert(1, "-" * min(120, max(len(line) for line in lines)))
+    machine = results["machine"]
+    header = (f"Parley bench ({'quick' if results['quick'] else 'full'}, "
+              f"{results['async_mode']}, {machine['cpus']} CPUs, {results.get('seconds')} s)")
+    return "\n".join([header] + lines)

@@ -1,0 +1,82 @@
+"""Bench users: written through the ODM straight into the server's database,
+then signed in over HTTP the way the SPA does (a TOTP code)."""
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pyotp
+import requests
+
+from bench.servers import SECRET_KEY
+
+
+def _app(services, db_name, base):
+    """An app on the same database as the server under bench, for ODM writes."""
+    from app import create_app
+    from config import DevelopmentConfig
+
+    config = DevelopmentConfig()
+    config.MONGO_URI, config.REDIS_URL = services["mongo"], services["redis"]
+    config.MONGO_DB_NAME, config.SECRET_KEY = db_name, SECRET_KEY
+    config.VAR_DIR, config.LOG_LEVEL = base, "WARNING"
+    return create_app(config)
+
+
+def seed_users(services, db_name, count, base):
+    """`count` users able to sign in to a server using `services` and `db_name`."""
+    import models
+    from tests import factories
+
+    app = _app(services, db_name, base)
+    run = uuid.uuid4().hex[:6]
+    with app.app_context():
+        models.create_indexes()
+        users = [factories.create_user(username=f"b{run}{n}") for n in range(count)]
+    app.extensions["mongo_client"].close()
+    return [{"id": str(u["_id"]), "username": u["username"], "totp_secret": u["totp_secret"]}
+            for u in users]
+
+
+def add_members(services, db_name, base, room_id, user_ids):
+    """Make users members of a chat room in one batch (the REST route would be one
+    invitation and one acceptance per user, and caps a group's invitations at 100)."""
+    from bson import ObjectId
+
+    from models.chat_room import ChatRoom, ChatRoomMember
+
+    app = _app(services, db_name, base)
+    with app.app_context():
+        room = ObjectId(room_id)
+        docs = [ChatRoomMember.new(room_id=room, user_id=ObjectId(uid)) for uid in user_ids]
+        if docs:
+            ChatRoomMember.collection().insert_many(docs)
+            ChatRoom.collection().update_one({"_id": room},
+                                             {"$inc": {"member_count": len(docs)}})
+    app.extensions["mongo_client"].close()
+
+
+_signed_in = {}
+
+
+def sign_in(url, user):
+    """A requests.Session signed in as `user`, reused across workloads: a TOTP code
+    is accepted once per 30 s step, so a second sign-in could be refused."""
+    if (url, user["username"]) in _signed_in:
+        return _signed_in[(url, user["username"])]
+    http = requests.Session()
+    # The sender's session is shared by the send-path threads (16 at a time).
+    http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
+    response = http.post(url + "/api/auth/login-passwordless", json={
+        "identifier": user["username"], "totp_code": pyotp.TOTP(user["totp_secret"]).now()},
+        timeout=30)
+    response.raise_for_status()
+    _signed_in[(url, user["username"])] = http
+    return http
+
+
+def cookie_of(http):
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
+def sign_in_all(url, users, concurrency=8):
+    with ThreadPoolExecutor(concurrency) as pool:
+        return list(pool.map(lambda user: sign_in(url, user), users))

@@ -1,0 +1,277 @@
+"""The five workloads. Each returns a JSON-able dict; `status` is "ok" or
+"n/a" with a `reason` (a route the bench needs is not on this branch)."""
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import socketio
+
+from bench import clients, seed
+from bench.servers import start_baseline, start_parley
+
+
+class NotAvailable(Exception):
+    """The server under bench lacks a route this workload needs."""
+
+
+# ---------------------------------------------------------------- cold start
+
+def cold_start(base, runs, services):
+    """Seconds from `python serve.py` to /readyz 200: embedded default and external services."""
+    embedded, external = [], []
+    for n in range(runs):
+        server = start_parley(f"{base}/cold-{n}", None)
+        try:
+            embedded.append(server.wait_ready(timeout=120))
+        finally:
+            server.stop()
+    server = start_parley(base, services)
+    try:
+        external.append(server.wait_ready(timeout=120))
+    finally:
+        server.stop()
+    return {"status": "ok", "embedded_seconds": embedded,
+            "embedded_median": statistics.median(embedded), "external_seconds": external[0]}
+
+
+# ---------------------------------------------------------------- REST hot reads
+
+def _http_load(url, path, cookie, concurrency, duration, base, processes):
+    jobs = [{"kind": "http", "url": url, "path": path, "cookie": cookie, "duration": duration,
+             "concurrency": part} for part in _spread(concurrency, processes)]
+    workers, _ = clients.start_all(jobs, base, ready_timeout=60)
+    try:
+        for worker in workers:
+            worker.send("go")
+        reports = [worker.receive(duration + 60)["report"] for worker in workers]
+    finally:
+        clients.stop_all(workers)
+    latencies = [value for report in reports for value in report["latencies"]]
+    return {"rps": round(len(latencies) / duration, 1),
+            "p50_ms": clients.percentile(latencies, 50), "p99_ms": clients.percentile(latencies, 99),
+            "errors": sum(report["errors"] for report in reports)}
+
+
+def _spread(total, parts):
+    parts = max(1, min(parts, total))
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def rest_reads(server, users, base, duration, concurrencies=(1, 32)):
+    cookie = seed.cookie_of(seed.sign_in(server.url, users[0]))
+    targets = {"me": "/api/auth/me", "readyz": "/readyz"}
+    results = {}
+    for name, path in targets.items():
+        results[name] = {f"c{c}": _http_load(server.url, path, cookie, c, duration, base,
+                                             processes=1 if c == 1 else 2)
+                         for c in concurrencies}
+    for name, path in {"topic_list": "/api/topics", "topic": "/api/topics/<id>",
+                       "topic_posts": "/api/topics/<id>/posts",
+                       "comment_tree": "/api/posts/<id>/comments"}.items():
+        results[name] = {"status": "n/a", "reason": "needs the topics branch (issue 3): "
+                         f"GET {path} is not served here"}
+    return {"status": "ok", **results}
+
+
+# ---------------------------------------------------------------- idle connections
+
+def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60):
+    """Server memory per idle connected WebSocket (the ramp is bounded in time)."""
+    before = server.rss()
+    jobs = [{"kind": "sockets", "url": server.url, "target": server.name, "count": part,
+             "cookies": cookies, "connect_seconds": connect_seconds}
+            for part in _spread(count, processes)]
+    started = time.monotonic()
+    workers, ready = clients.start_all(jobs, base, ready_timeout=connect_seconds + 90)
+    try:
+        ramp = time.monotonic() - started
+        time.sleep(3)  # let the connect-time broadcasts settle
+        connected = sum(item["connected"] for item in ready)
+        after = server.rss()
+    finally:
+        clients.stop_all(workers)
+    per_socket = (after - before) / connected if connected else None
+    return {"status": "ok", "sockets": count, "connected": connected,
+            "failed": sum(item["failed"] for item in ready),
+            "failures": [f for item in ready for f in item["failures"]][:3],
+            "ramp_seconds": round(ramp, 1), "rss_before_mb": round(before / 2**20, 1),
+            "rss_after_mb": round(after / 2**20, 1),
+            "kb_per_socket": round(per_socket / 1024, 1) if per_socket else None}
+
+
+# ---------------------------------------------------------------- room fan-out
+
+class BaselineRoom:
+    """Sender and room on the floor server."""
+
+    def __init__(self, server):
+        self.server, self.room = server, "bench-room"
+        self.sender = socketio.Client(reconnection=False)
+        self.sender.connect(server.url, transports=["websocket"], wait_timeout=30)
+
+    def receiver_job(self, count, cookies):
+        return {"kind": "sockets", "url": self.server.url, "target": "baseline", "count": count,
+                "room": self.room}
+
+    def send(self, seq):
+        self.sender.emit("send", {"room": self.room, "seq": seq, "ts": time.time(),
+                                  "text": "bench message of ordinary length, forty-odd chars"})
+        return True
+
+    def close(self):
+        self.sender.disconnect()
+
+
+class ParleyRoom:
+    """A group chat created over REST by the sender; the receivers are made
+    members through the ODM (`seed.add_members`); messages go through
+    POST .../messages (the contract's send path), each stored once and fanned
+    out by Socket.IO."""
+
+    def __init__(self, server, sender_http, add_members, member_ids):
+        self.server, self.http = server, sender_http
+        response = sender_http.post(server.url + "/api/chat-rooms/group", json={
+            "name": f"bench-{time.time_ns()}", "description": "bench"}, timeout=30)
+        if response.status_code == 404:
+            raise NotAvailable("needs the chat-rooms branch (issue 4): "
+                               "POST /api/chat-rooms/group is not served here")
+        response.raise_for_status()
+        self.room = response.json()["data"]["id"]
+        add_members(self.room, member_ids)
+        self.pool = ThreadPoolExecutor(16)
+
+    def receiver_job(self, count, cookies):
+        return {"kind": "sockets", "url": self.server.url, "target": "parley", "count": count,
+                "room": self.room, "cookies": cookies}
+
+    def send(self, seq):
+        return self.pool.submit(self._post, seq)
+
+    def _post(self, seq):
+        response = self.http.post(f"{self.server.url}/api/chat-rooms/{self.room}/messages",
+                                  json={"content": f"bench {seq} {time.time():.6f}"}, timeout=30)
+        return response.status_code in (200, 201)
+
+    def close(self):
+        self.pool.shutdown(wait=True)
+
+
+def fan_out(server, room, clients_count, cookies, rates, duration, base, processes=4):
+    """Rising send rates into one room of `clients_count` receivers."""
+    jobs = [room.receiver_job(part, cookies[i::processes] if cookies else None)
+            for i, part in enumerate(_spread(clients_count, processes))]
+    workers, ready = clients.start_all(jobs, base, ready_timeout=180)
+    connected = sum(item["connected"] for item in ready)
+    steps, seq = [], 0
+    try:
+        settle = _wait_quiet(workers)
+        for rate in rates:
+            step = _fan_out_step(server, room, workers, connected, rate, duration, seq)
+            seq += step["sent"]
+            steps.append(step)
+            if step["lost"] or (step["p99_ms"] or 0) > 100:
+                break
+    finally:
+        clients.stop_all(workers)
+    good = [s for s in steps if not s["lost"] and (s["p99_ms"] or 0) <= 100]
+    return {"status": "ok", "clients": clients_count, "connected": connected,
+            "settle_seconds": settle,
+            "failed": sum(item["failed"] for item in ready),
+            "failures": [f for item in ready for f in item["failures"]][:3], "steps": steps,
+            "max_rate_p99_under_100ms": max((s["rate"] for s in good), default=None),
+            "max_deliveries_per_s": max((s["deliveries_per_s"] for s in steps), default=0)}
+
+
+def _wait_quiet(workers, quiet=1.0, limit=90):
+    """Wait until the clients have drained the connect ramp's broadcasts (every
+    connect tells every socket the online count), so they do not inflate the
+    first step's latencies; returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if all(w.ask("quiet")["quiet_for"] >= quiet for w in workers):
+            break
+        time.sleep(0.5)
+    return round(time.monotonic() - started, 1)
+
+
+def _fan_out_step(server, room, workers, receivers, rate, duration, first_seq):
+    count = max(1, int(rate * duration))
+    cpu0, started = server.cpu(), time.time()
+    outcomes = []
+    for n in range(count):
+        delay = started + n / rate - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        outcomes.append(room.send(first_seq + n))
+    sent = sum(1 for o in outcomes if (o.result() if hasattr(o, "result") else o))
+    received, quiet_since = [], time.monotonic()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        batch = [item for w in workers for item in w.ask("report")["report"]["received"]]
+        received += batch
+        if batch:
+            quiet_since = time.monotonic()
+        elif len(received) >= sent * receivers or time.monotonic() - quiet_since > 2:
+            break
+    wall = time.time() - started
+    cpu = server.cpu() - cpu0
+    mine = [r for r in received if first_seq <= r[0] < first_seq + count]
+    latencies = [r[1] for r in mine]
+    span = (max(r[2] for r in mine) - started) if mine else wall
+    return {"rate": rate, "sent": sent, "expected": sent * receivers, "delivered": len(mine),
+            "lost": max(0, sent * receivers - len(mine)),
+            "deliveries_per_s": round(len(mine) / span, 1) if span > 0 else 0,
+            "p50_ms": clients.percentile(latencies, 50), "p99_ms": clients.percentile(latencies, 99),
+            "server_cpu_percent": round(100 * cpu / wall, 1),
+            "server_rss_mb": round(server.rss() / 2**20, 1)}
+
+
+def baseline_fan_out(base, services, async_mode, clients_count, rates, duration):
+    server = start_baseline(base, async_mode, message_queue=services["redis"])
+    try:
+        server.wait_ready()
+        room = BaselineRoom(server)
+        try:
+            return fan_out(server, room, clients_count, None, rates, duration, base)
+        finally:
+            room.close()
+    finally:
+        server.stop()
+
+
+def parley_fan_out(server, users, add_members, clients_count, rates, duration, base):
+    sessions = seed.sign_in_all(server.url, users[:clients_count + 1])
+    sender, receivers = sessions[0], sessions[1:]
+    try:
+        room = ParleyRoom(server, sender, add_members,
+                          [user["id"] for user in users[1:clients_count + 1]])
+    except NotAvailable as exc:
+        return {"status": "n/a", "reason": str(exc)}
+    try:
+        cookies = [seed.cookie_of(http) for http in receivers]
+        return fan_out(server, room, clients_count, cookies, rates, duration, base)
+    finally:
+        room.close()
+
+
+# ---------------------------------------------------------------- send path
+
+def send_path(server, users, messages, base):
+    """Server CPU time per chat message sent over REST (and the socket, when served)."""
+    sender = seed.sign_in(server.url, users[0])
+    try:
+        room = ParleyRoom(server, sender, lambda *_: None, [])
+    except NotAvailable as exc:
+        return {"status": "n/a", "reason": str(exc)}
+    try:
+        cpu0, started = server.cpu(), time.monotonic()
+        results = list(room.pool.map(room._post, range(messages)))  # 16 at a time
+        wall, cpu = time.monotonic() - started, server.cpu() - cpu0
+    finally:
+        room.close()
+    ok = sum(results)
+    return {"status": "ok", "rest": {"messages": ok, "per_second": round(ok / wall, 1),
+                                     "cpu_ms_per_message": round(1000 * cpu / max(ok, 1), 2)},
+            "socket": {"status": "n/a", "reason": "sending is REST-only in the contract "
+                       "(realtime.md §3.3); measured when a socket send event exists"}}

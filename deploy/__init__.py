@@ -1,0 +1,1 @@
+"""Deployment files: gunicorn configs and hooks, the nginx template, the compose file."""

@@ -1,0 +1,209 @@
+"""Prometheus metrics: HTTP, Socket.IO, message queue, MongoDB and Redis.
+
+One set of metric objects per process, created at import. Under gunicorn
+(PROMETHEUS_MULTIPROC_DIR set) prometheus_client writes them to per-process
+files and `/metrics` sums every live worker's files; without it the default
+registry of this process is served.
+
+What is measured, and where it is hooked:
+- HTTP: Flask before/after_request, labelled by the url rule (never the raw
+  path, so ids do not explode the label set).
+- Socket.IO: `emit` on the manager (an event leaving this process, counted
+  once however many sockets get it), `_send_eio_packet` on the server (one
+  packet delivered to one socket), connected sockets and rooms read from the
+  manager. python-socketio has no public hooks for these, so the bound methods
+  of this process's server are wrapped.
+- Message queue lag: the publisher stamps each message with its send time;
+  the listener of every process observes now - stamp.
+- MongoDB: a pymongo CommandListener registered before any client exists.
+- Redis: the app's client's `execute_command` is timed.
+"""
+import logging
+import os
+import threading
+import time
+
+from flask import g, request
+from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge,
+                               Histogram, generate_latest, multiprocess)
+from pymongo import monitoring
+
+log = logging.getLogger(__name__)
+
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+HTTP_REQUESTS = Counter("parley_http_requests_total", "HTTP requests by endpoint and status",
+                        ["method", "endpoint", "status"])
+HTTP_LATENCY = Histogram("parley_http_request_seconds", "HTTP request latency by endpoint",
+                         ["method", "endpoint"], buckets=LATENCY_BUCKETS)
+HTTP_IN_FLIGHT = Gauge("parley_http_requests_in_flight", "HTTP requests being served",
+                       multiprocess_mode="livesum")
+SOCKETS = Gauge("parley_sockets_connected", "Connected Socket.IO clients",
+                multiprocess_mode="livesum")
+ROOMS = Gauge("parley_socket_rooms", "Socket.IO rooms with at least one member",
+              multiprocess_mode="livesum")
+EVENTS_EMITTED = Counter("parley_socket_events_emitted_total",
+                         "Events emitted by this process (once per emit)", ["event"])
+PACKETS_DELIVERED = Counter("parley_socket_packets_delivered_total",
+                            "Event packets written to one connected socket")
+QUEUE_LAG = Histogram("parley_message_queue_lag_seconds",
+                      "Publish-to-receive delay on the Socket.IO message queue",
+                      buckets=LATENCY_BUCKETS)
+MONGO_LATENCY = Histogram("parley_mongo_command_seconds", "MongoDB command latency",
+                          ["command", "outcome"], buckets=LATENCY_BUCKETS)
+REDIS_LATENCY = Histogram("parley_redis_command_seconds", "Redis command latency",
+                          ["command", "outcome"], buckets=LATENCY_BUCKETS)
+
+_in_flight = 0
+_in_flight_lock = threading.Lock()
+
+
+def in_flight():
+    """HTTP requests this process is serving now (graceful shutdown waits on it)."""
+    return _in_flight
+
+
+class MongoCommandTimer(monitoring.CommandListener):
+    def started(self, event):
+        pass
+
+    def succeeded(self, event):
+        MONGO_LATENCY.labels(event.command_name, "ok").observe(event.duration_micros / 1e6)
+
+    def failed(self, event):
+        MONGO_LATENCY.labels(event.command_name, "error").observe(event.duration_micros / 1e6)
+
+
+# Registered at import, which app.py does before any MongoClient is created.
+monitoring.register(MongoCommandTimer())
+
+
+def init_app(app):
+    """Hook HTTP timing, the Redis client and the Socket.IO server of `app`."""
+    app.before_request(_start_timer)
+    app.after_request(record_status)
+    app.teardown_request(_stop_timer)
+    _time_redis(app.extensions["redis"])
+    from extensions import socketio
+
+    if socketio.server is not None:
+        _instrument_socketio(socketio.server)
+
+
+def _start_timer():
+    global _in_flight
+    g.metrics_started = time.perf_counter()
+    with _in_flight_lock:
+        _in_flight += 1
+    HTTP_IN_FLIGHT.inc()
+
+
+def _stop_timer(_exc=None):
+    global _in_flight
+    started = g.pop("metrics_started", None)
+    if started is None:
+        return
+    with _in_flight_lock:
+        _in_flight -= 1
+    HTTP_IN_FLIGHT.dec()
+    endpoint = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+    status = g.get("metrics_status", 500 if _exc is not None else 200)
+    HTTP_LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - started)
+    HTTP_REQUESTS.labels(request.method, endpoint, str(status)).inc()
+
+
+def record_status(response):
+    g.metrics_status = response.status_code
+    return response
+
+
+def _time_redis(client):
+    original = client.execute_command
+
+    def execute_command(*args, **options):
+        started, outcome = time.perf_counter(), "ok"
+        try:
+            return original(*args, **options)
+        except Exception:
+            outcome = "error"
+            raise
+        finally:
+            name = str(args[0]).split(" ")[0].lower() if args else "?"
+            REDIS_LATENCY.labels(name, outcome).observe(time.perf_counter() - started)
+
+    client.execute_command = execute_command
+
+
+def _instrument_socketio(server):
+    manager = server.manager
+    emit, send = manager.emit, server._send_eio_packet
+
+    def counted_emit(event, *args, **kwargs):
+        EVENTS_EMITTED.labels(event).inc()
+        return emit(event, *args, **kwargs)
+
+    def counted_send(eio_sid, pkt):
+        PACKETS_DELIVERED.inc()
+        return send(eio_sid, pkt)
+
+    manager.emit = counted_emit
+    server._send_eio_packet = counted_send
+    if hasattr(manager, "_publish") and hasattr(manager, "_handle_emit"):
+        _measure_queue_lag(manager)
+
+
+def _measure_queue_lag(manager):
+    publish, handle_emit = manager._publish, manager._handle_emit
+
+    def stamped_publish(data):
+        if isinstance(data, dict):
+            data = {**data, "parley_sent": time.time()}
+        return publish(data)
+
+    def observed_handle_emit(message):
+        sent = message.get("parley_sent") if isinstance(message, dict) else None
+        if isinstance(sent, (int, float)):
+            QUEUE_LAG.observe(max(0.0, time.time() - sent))
+        return handle_emit(message)
+
+    manager._publish = stamped_publish
+    manager._handle_emit = observed_handle_emit
+
+
+def refresh_socket_gauges():
+    """Set the socket and room gauges from this process's Socket.IO manager."""
+    from extensions import socketio
+
+    server = socketio.server
+    rooms = server.manager.rooms.get("/", {}) if server is not None else {}
+    SOCKETS.set(len(rooms.get(None, ())))
+    # Every socket also sits in a room named by its own sid; those are not rooms.
+    ROOMS.set(sum(1 for name, members in rooms.items()
+                  if name is not None and members and name not in members))
+
+
+def start_refresher(interval=5.0):
+    """Keep this process's gauges fresh between scrapes (multi-process mode)."""
+    from extensions import socketio
+
+    def loop():
+        while True:
+            socketio.sleep(interval)
+            try:
+                refresh_socket_gauges()
+            except Exception:  # noqa: BLE001 - a failed refresh must not end the loop
+                log.exception("metrics refresh failed")
+
+    socketio.start_background_task(loop)
+
+
+def render():
+    """The exposition text for /metrics and its content type."""
+    refresh_socket_gauges()
+    if MULTIPROCESS:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return generate_latest(registry), CONTENT_TYPE_LATEST

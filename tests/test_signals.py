@@ -1,0 +1,136 @@
+"""SIGHUP reloads settings, SIGTERM shuts down gracefully: real serve.py processes."""
+import json
+import signal
+import time
+
+import pytest
+import requests
+from pymongo import MongoClient
+
+from app import create_app
+from tests import factories
+from tests.conftest import make_config
+from tests.live_server import signed_in_session, socket_for, start_server
+from utils import settings_reload
+from utils.text import content_filter
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_until(condition, timeout=10, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def seeded(service_urls):
+    config = make_config(service_urls)
+    app = create_app(config)
+    with app.app_context():
+        import models
+
+        models.create_indexes()
+        user = factories.create_user()
+    yield config.MONGO_DB_NAME, user
+    MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
+
+
+def test_sighup_reloads_settings_and_refuses_a_bad_file(service_urls, seeded, tmp_path):
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"log_level": "WARNING"}))
+    server = start_server(service_urls, seeded[0], extra_env={"SETTINGS_FILE": str(settings)})
+    try:
+        requests.get(server.url + "/healthz", timeout=5)
+        assert "GET /healthz" not in server.log()  # access lines are INFO
+
+        settings.write_text(json.dumps({"log_level": "INFO", "content_filter_words": ["zorp"]}))
+        server.process.send_signal(signal.SIGHUP)
+        wait_until(lambda: "settings reloaded" in server.log(), what="reload log line")
+        requests.get(server.url + "/healthz", timeout=5)
+        wait_until(lambda: "GET /healthz 200" in server.log(), what="INFO access line")
+
+        settings.write_text('{"log_level": "WARNING", "rate_limits": {"x": "often"}}')
+        server.process.send_signal(signal.SIGHUP)
+        wait_until(lambda: "settings reload refused" in server.log(), what="refusal line")
+        assert server.log().count("settings reload refused") == 1
+        requests.get(server.url + "/readyz", timeout=5)
+        # The old level (INFO) stayed: the refused file's WARNING was not applied.
+        wait_until(lambda: "GET /readyz 200" in server.log(), what="INFO line after refusal")
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+
+
+def test_reload_replaces_filter_words_and_rate_limits_only_when_valid(app, tmp_path):
+    path = tmp_path / "settings.json"
+    limit = settings_reload.rate_limit("chat_send", "30 per minute")
+    path.write_text(json.dumps({"content_filter_words": ["zorp"], "content_filter_links": False,
+                                "rate_limits": {"chat_send": "5 per second"},
+                                "slow_mode_default_seconds": 10}))
+    with app.app_context():
+        assert limit() == "30 per minute"
+        assert settings_reload.reload_settings(app, str(path)) is True
+        assert content_filter("a zorp at http://x.example") == "a **** at http://x.example"
+        assert limit() == "5 per second"
+        assert app.config["SLOW_MODE_DEFAULT_SECONDS"] == 10
+
+        for bad in ('{"content_filter_words": "zorp"}', '{"unknown": 1}', "not json",
+                    '{"slow_mode_default_seconds": -1}'):
+            path.write_text(bad)
+            assert settings_reload.reload_settings(app, str(path)) is False
+        assert content_filter("zorp") == "****"
+        assert limit() == "5 per second"
+
+
+@pytest.mark.parametrize("async_mode", ["gevent", "eventlet"])
+def test_sigterm_tells_sockets_to_reconnect_then_exits(service_urls, seeded, async_mode):
+    db_name, user = seeded
+    server = start_server(service_urls, db_name, async_mode=async_mode,
+                          extra_env={"SHUTDOWN_GRACE_SECONDS": "5"})
+    try:
+        http = signed_in_session(server.url, user)
+        sio = socket_for(server.url, http)
+        sio.log.wait_for("connected")
+        metrics = requests.get(server.url + "/metrics", timeout=5).text
+        assert "parley_sockets_connected 1.0" in metrics
+        assert "parley_socket_packets_delivered_total" in metrics
+
+        server.process.send_signal(signal.SIGTERM)
+        notice = sio.log.wait_for("server_shutdown")
+        assert notice["reconnect"] is True
+        wait_until(lambda: not sio.connected, what="socket closed by the server")
+        assert server.process.wait(timeout=15) == 0
+        with pytest.raises(requests.ConnectionError):
+            requests.get(server.url + "/healthz", timeout=2)
+        assert "released 1 sockets" in server.log()
+    finally:
+        server.stop()
+
+
+def test_drain_waits_for_in_flight_requests(app):
+    import threading
+
+    from services import shutdown
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow():
+        entered.set()
+        release.wait(10)
+        return "done"
+
+    app.add_url_rule("/test-slow", "test_slow", slow)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(app.test_client().get("/test-slow")))
+    worker.start()
+    assert entered.wait(10)
+    # The grace period runs out while the request is still being served.
+    assert shutdown.drain_requests(time.monotonic() + 0.2) == 1
+    release.set()
+    assert shutdown.drain_requests(time.monotonic() + 10) == 0
+    worker.join(10)
+    assert results[0].status_code == 200 and results[0].get_data(as_text=True) == "done"
