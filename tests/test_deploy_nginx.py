@@ -39,6 +39,10 @@ def seeded_users(service_urls):
 
         models.create_indexes()
         users = [factories.create_user(username=f"n{uuid.uuid4().hex[:10]}") for _ in range(10)]
+        # Presence events go to friends only: make them all friends.
+        for i, user in enumerate(users):
+            for other in users[i + 1:]:
+                factories.make_friends(user, other)
     yield config.MONGO_DB_NAME, users, app
     MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
 
