@@ -77,10 +77,10 @@ def add_user_message(user, ticket_id, text):
     text = sanitize_text(text or "").strip()
     if not text:
         raise ValidationFailed("Message is required")
-    cap = current_app.config["TICKET_MAX_MESSAGES"]
+    config = current_app.config
+    cap = config["TICKET_MAX_MESSAGES"]
     if len(ticket.get("messages") or []) >= cap:
         raise ValidationFailed(_FULL_MESSAGE)
-    config = current_app.config
     enforce(f"ticket_reply:{user['_id']}", config["TICKET_REPLY_LIMIT"],
             config["TICKET_REPLY_WINDOW"], "Too many ticket replies, please wait")
     # the cap is checked again in the write, so concurrent replies cannot pass it
