@@ -89,6 +89,11 @@ class Config:
         self.CHAT_SEND_WINDOW = env_int("CHAT_SEND_WINDOW", 10)      # ... per this many seconds
         self.MAX_ATTACHMENTS_PER_MESSAGE = env_int("MAX_ATTACHMENTS_PER_MESSAGE", 10)
 
+        # --- support tickets ---
+        self.TICKET_MAX_MESSAGES = env_int("TICKET_MAX_MESSAGES", 200)  # user replies stop here
+        self.TICKET_REPLY_LIMIT = env_int("TICKET_REPLY_LIMIT", 30)     # replies per user ...
+        self.TICKET_REPLY_WINDOW = env_int("TICKET_REPLY_WINDOW", 3600)  # ... per this many seconds
+
         # --- content filter (posts, comments, messages; rest-content §1.7) ---
         self.CONTENT_FILTER_LINKS = env_bool("CONTENT_FILTER_LINKS", True)
         self.CONTENT_FILTER_WORDS = env_list(

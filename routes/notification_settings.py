@@ -32,8 +32,7 @@ def unfollow(kind, item_id):
 @login_required
 def follow_status(kind, item_id):
     item_type, _ = FOLLOWABLE[kind]
-    settings.check_item(item_type, item_id)
-    return ok({"following": settings.is_following(current_user()["_id"], item_type, item_id)})
+    return ok({"following": settings.follow_status(current_user(), item_type, item_id)})
 
 
 @bp.post("/topics/<topic_id>/mute")
@@ -57,8 +56,7 @@ def unmute_topic(topic_id):
 @bp.get("/topics/<topic_id>/status")
 @login_required
 def topic_status(topic_id):
-    settings.check_item("topic", topic_id)
-    return ok({"muted": settings.is_muted(current_user()["_id"], "topic", topic_id)})
+    return ok({"muted": settings.mute_status(current_user(), "topic", topic_id)})
 
 
 @bp.get("/posts/followed")

@@ -10,7 +10,7 @@ Every session and socket ends.
 from models.block import Block
 from models.user import User
 from services import (auth_service, content_settings, friends, notification_settings,
-                      notifications, sessions)
+                      notifications, passkeys, sessions)
 from services.users import DELETED_NAME
 from utils.errors import ValidationFailed
 from utils.time import utcnow
@@ -57,3 +57,4 @@ def _forget_relations(user_id):
     notification_settings.forget_user(user_id)
     content_settings.forget_user(user_id)
     notifications.forget_user(user_id)
+    passkeys.forget_user(user_id)

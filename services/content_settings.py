@@ -4,12 +4,9 @@ from datetime import timedelta
 
 from pymongo import ReturnDocument
 
-from models import get_db
 from models.base import parse_id, to_json_safe
-from models.chat_room import ChatRoom
 from models.content_setting import ContentSetting
-from models.topic import Topic
-from services.notification_settings import muted_users
+from services.notification_settings import check_item, muted_users, visible_items
 from services.private_messages import hidden_for_me
 from utils.errors import NotFound, ValidationFailed
 from utils.time import utcnow
@@ -43,19 +40,11 @@ HIDDEN_LISTS = {"topic": "hidden_topics", "post": "hidden_posts", "chat_room": "
 SILENCE_TYPES = ("topic", "post", "chat_room")
 
 
-def _check_item(item_type, item_id):
-    """The item's ObjectId; topics, posts and chat rooms must exist (404)."""
-    if item_type == "topic":
-        return Topic.get_or_404(item_id)["_id"]
-    if item_type == "chat_room":
-        return ChatRoom.get_or_404(item_id, "Chat not found")["_id"]
-    if item_type == "post":
-        # the posts store belongs to the content issue: read it by collection name
-        oid = parse_id(item_id)
-        live = {"_id": oid, "is_deleted": {"$ne": True}}
-        if oid is None or get_db()["posts"].find_one(live) is None:
-            raise NotFound("Post not found")
-        return oid
+def _check_item(item_type, item_id, user):
+    """The item's ObjectId; topics, posts and chat rooms must exist and be visible to
+    the caller (404 either way, so hiding is no existence oracle)."""
+    if item_type in ("topic", "post", "chat_room"):
+        return check_item(item_type, item_id, user)
     oid = parse_id(item_id)
     if oid is None:
         raise NotFound("Not found")
@@ -64,7 +53,7 @@ def _check_item(item_type, item_id):
 
 def set_setting(user, setting, item_type, item_id, until=None):
     """Hide or silence an item (idempotent; a second silence moves its end)."""
-    oid = _check_item(item_type, item_id)
+    oid = _check_item(item_type, item_id, user)
     now = utcnow()
     ContentSetting.collection().find_one_and_update(
         {"user_id": user["_id"], "setting": setting, "item_type": item_type, "item_id": oid},
@@ -73,9 +62,13 @@ def set_setting(user, setting, item_type, item_id, until=None):
 
 
 def clear_setting(user, setting, item_type, item_id):
-    oid = _check_item(item_type, item_id)
-    ContentSetting.collection().delete_one(
-        {"user_id": user["_id"], "setting": setting, "item_type": item_type, "item_id": oid})
+    """Undo a hide or silence. A setting the caller has needs no visibility check (a
+    user who lost access can still clean up); otherwise the item must be visible."""
+    oid = parse_id(item_id)
+    key = {"user_id": user["_id"], "setting": setting, "item_type": item_type, "item_id": oid}
+    if oid is None or ContentSetting.collection().find_one(key) is None:
+        key["item_id"] = _check_item(item_type, item_id, user)
+    ContentSetting.collection().delete_one(key)
 
 
 def silence(user, item_type, item_id, minutes=-1):
@@ -99,19 +92,10 @@ def forget_user(user_id):
     ContentSetting.collection().delete_many({"user_id": parse_id(user_id)})
 
 
-def _details(item_type, ids):
-    """`{id: document}` of the hidden or silenced items that still exist."""
-    if not ids:
-        return {}
-    if item_type == "topic":
-        docs = Topic.find({"_id": {"$in": ids}})
-    elif item_type == "chat_room":
-        docs = ChatRoom.find({"_id": {"$in": ids}})
-    elif item_type == "post":
-        docs = list(get_db()["posts"].find({"_id": {"$in": ids}}))
-    else:
-        docs = []
-    return {doc["_id"]: doc for doc in docs}
+def _details(item_type, ids, user):
+    """`{id: document}` of the hidden or silenced items that still exist and that the
+    caller may still see; the others keep a row with their id only."""
+    return visible_items(item_type, ids, user)
 
 
 def _row(item_type, item_id, doc, setting_doc):
@@ -136,7 +120,7 @@ def hidden_items(user):
     out = {name: [] for name in HIDDEN_LISTS.values()}
     for item_type, list_name in HIDDEN_LISTS.items():
         mine = [s for s in settings if s["item_type"] == item_type]
-        details = _details(item_type, [s["item_id"] for s in mine])
+        details = _details(item_type, [s["item_id"] for s in mine], user)
         out[list_name] = [_row(item_type, s["item_id"], details.get(s["item_id"]), s)
                           for s in mine]
     # DMs are hidden by "delete for me", stored on the message itself (chat issue)
@@ -160,7 +144,7 @@ def silenced_items(user):
     items, by_type = [], {"topic": [], "post": [], "chat_room": []}
     for item_type in SILENCE_TYPES:
         mine = [s for s in settings if s["item_type"] == item_type]
-        details = _details(item_type, [s["item_id"] for s in mine])
+        details = _details(item_type, [s["item_id"] for s in mine], user)
         for s in mine:
             row = _silenced_row(item_type, s, details.get(s["item_id"]) or {})
             items.append(row)

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from pymongo import ReturnDocument
 
-from models import get_db
 from models.base import parse_id, to_json_safe
 from models.user import User
 from models.chat_room import ChatRoom
 from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.topic import Topic
-from utils.errors import NotFound, ValidationFailed
+from services.chat_access import can_read, readable_room_or_404
+from services.topic_access import can_view, visible_topic_or_404
+from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.time import utcnow
 
 FOREVER = -1
@@ -35,21 +36,72 @@ def _upsert(user, kind, item_type, oid, values):
         upsert=True, return_document=ReturnDocument.AFTER)
 
 
-def check_item(item_type, item_id):
-    """The item's ObjectId; chat rooms and topics must exist (404), posts and
-    conversations only need a well-formed id (their stores belong to other issues)."""
+def check_item(item_type, item_id, user):
+    """The item's ObjectId if the caller may see it; 404 otherwise, the same answer
+    for a missing item and one the caller may not see (no existence oracle).
+    Conversations only need a well-formed id."""
     if item_type == "chat_room":
-        return ChatRoom.get_or_404(item_id, "Chat not found")["_id"]
+        return _readable_room(item_id, user)["_id"]
     if item_type == "topic":
-        return Topic.get_or_404(item_id)["_id"]
-    return _item_id(item_id, "Post not found" if item_type == "post" else "Not found")
+        return visible_topic_or_404(item_id, user)["_id"]
+    if item_type == "post":
+        # imported here: services.posts imports content_settings, which imports this module
+        from services.posts import visible_post_or_404
+
+        return visible_post_or_404(item_id, user)[0]["_id"]
+    return _item_id(item_id)
+
+
+def _readable_room(room_id, user):
+    """chat_access's check, with its 403 for an unreadable room turned into a 404."""
+    try:
+        return readable_room_or_404(room_id, user)
+    except (Forbidden, NotFound):
+        raise NotFound("Chat not found") from None
+
+
+def visible_items(item_type, ids, user):
+    """`{id: document}` of the live items among `ids` that `user` may still see, for
+    rows in the caller's lists (a user who lost access must not see their details)."""
+    if not ids:
+        return {}
+    if item_type == "chat_room":
+        docs = [room for room in ChatRoom.by_ids(ids) if can_read(room, user)]
+    elif item_type == "topic":
+        docs = [topic for topic in Topic.by_ids(ids) if can_view(topic, user)]
+    elif item_type == "post":
+        from models.post import Post
+
+        posts = Post.by_ids(ids)
+        topics = {t["_id"]: t for t in Topic.by_ids({p["topic_id"] for p in posts},
+                                                     include_deleted=True)}
+        docs = [post for post in posts
+                if post["topic_id"] in topics and can_view(topics[post["topic_id"]], user)]
+    else:
+        docs = []
+    return {doc["_id"]: doc for doc in docs}
+
+
+def _undo_id(user, kind, item_type, item_id):
+    """Undoing a setting the caller has needs no visibility check (someone who lost
+    access can still clean up); otherwise the item must be visible."""
+    oid = parse_id(item_id)
+    if oid is not None and NotificationSetting.find_one(_key(user, kind, item_type, oid)):
+        return oid
+    return check_item(item_type, item_id, user)
 
 
 # ----- follow -----
 
 def set_following(user, item_type, item_id, following):
-    oid = check_item(item_type, item_id)
+    oid = (check_item(item_type, item_id, user) if following
+           else _undo_id(user, FOLLOW, item_type, item_id))
     _upsert(user, FOLLOW, item_type, oid, {"following": bool(following)})
+
+
+def follow_status(user, item_type, item_id):
+    check_item(item_type, item_id, user)
+    return is_following(user["_id"], item_type, item_id)
 
 
 def is_following(user_id, item_type, item_id):
@@ -75,10 +127,11 @@ def mute(user, item_type, item_id, minutes=FOREVER):
     """-1 mutes until unmuted, 0 unmutes, >0 mutes for that many minutes."""
     if not isinstance(minutes, int) or minutes < FOREVER:
         raise ValidationFailed("Invalid mute duration")
-    oid = check_item(item_type, item_id)
     if minutes == 0:
+        oid = _undo_id(user, MUTE, item_type, item_id)
         NotificationSetting.collection().delete_one(_key(user, MUTE, item_type, oid))
         return
+    oid = check_item(item_type, item_id, user)
     until = None if minutes == FOREVER else utcnow() + timedelta(minutes=minutes)
     _upsert(user, MUTE, item_type, oid, {"until": until})
 
@@ -101,6 +154,11 @@ def mute_entry(user_id, item_type, item_id):
 
 def is_muted(user_id, item_type, item_id):
     return mute_entry(user_id, item_type, item_id) is not None
+
+
+def mute_status(user, item_type, item_id):
+    check_item(item_type, item_id, user)
+    return is_muted(user["_id"], item_type, item_id)
 
 
 def muted_among(user_id, item_type, item_ids):
@@ -128,21 +186,6 @@ def forget_user(user_id):
 
 # ----- lists as the SPA reads them -----
 
-def _items_by_id(item_type, ids):
-    if not ids:
-        return {}
-    if item_type == "chat_room":
-        docs = ChatRoom.find({"_id": {"$in": ids}})
-    elif item_type == "topic":
-        docs = Topic.find({"_id": {"$in": ids}})
-    elif item_type == "post":
-        docs = get_db()["posts"].find(
-            {"_id": {"$in": ids}, "is_deleted": {"$ne": True}})
-    else:
-        docs = []
-    return {doc["_id"]: doc for doc in docs}
-
-
 def _preview(text, size=100):
     text = text or ""
     return text[:size] + "..." if len(text) > size else text
@@ -165,9 +208,10 @@ def _followed_row(item_type, setting, doc):
 
 
 def followed_rows(user, item_type, limit, offset):
-    """`(rows, total)` of followed posts or chat rooms that still exist."""
+    """`(rows, total)` of followed posts or chat rooms that still exist and that the
+    caller may still see."""
     docs, total = followed(user, item_type, limit, offset)
-    items = _items_by_id(item_type, [d["item_id"] for d in docs])
+    items = visible_items(item_type, [d["item_id"] for d in docs], user)
     rows = [_followed_row(item_type, d, items[d["item_id"]]) for d in docs if d["item_id"] in items]
     return rows, total
 

@@ -1,12 +1,14 @@
 """Support tickets: the user side (create, mine, read, reply, delete) and the
 admin side (list with filters, reply, change status, reopen)."""
 from bson import ObjectId
+from flask import current_app
 
 from models.base import parse_id
 from models.ticket import CATEGORIES, PRIORITIES, Ticket
 from models.user import User
 from services import audit, realtime
 from utils.errors import Forbidden, ValidationFailed
+from utils.rate_limit import enforce
 from utils.text import sanitize_text
 from utils.time import utcnow
 
@@ -17,6 +19,7 @@ CATEGORY_LABELS = [{"value": "bug", "label": "Bug Report"},
 # The admin "open" and "pending" filters both mean "not yet handled".
 STATUS_FILTERS = {"open": ["pending", "open"], "pending": ["pending", "open"],
                   "in_progress": ["in_progress"], "resolved": ["resolved"], "closed": ["closed"]}
+_FULL_MESSAGE = "This ticket has reached its message limit; please open a new ticket"
 
 
 def _message(user, text, is_admin=False):
@@ -64,13 +67,28 @@ def get_ticket(user, ticket_id):
 
 
 def add_user_message(user, ticket_id, text):
+    """A reply by the ticket's owner: refused on a closed ticket or a full thread (a
+    ticket must stay far below MongoDB's 16 MB document limit), and rate-limited."""
     ticket = Ticket.get_or_404(ticket_id)
     if ticket["user_id"] != parse_id(user["_id"]):
         raise Forbidden("Permission denied")
+    if ticket["status"] == "closed":
+        raise ValidationFailed("Cannot reply to a closed ticket")
     text = sanitize_text(text or "").strip()
     if not text:
         raise ValidationFailed("Message is required")
-    return Ticket.update(ticket["_id"], extra={"$push": {"messages": _message(user, text)}})
+    config = current_app.config
+    cap = config["TICKET_MAX_MESSAGES"]
+    if len(ticket.get("messages") or []) >= cap:
+        raise ValidationFailed(_FULL_MESSAGE)
+    enforce(f"ticket_reply:{user['_id']}", config["TICKET_REPLY_LIMIT"],
+            config["TICKET_REPLY_WINDOW"], "Too many ticket replies, please wait")
+    # the cap is checked again in the write, so concurrent replies cannot pass it
+    updated = Ticket.update(ticket["_id"], extra={"$push": {"messages": _message(user, text)}},
+                            query={f"messages.{cap - 1}": {"$exists": False}})
+    if updated is None:
+        raise ValidationFailed(_FULL_MESSAGE)
+    return updated
 
 
 def delete_ticket(user, ticket_id):

@@ -129,6 +129,9 @@ def email_available(email):
 
 # ----- warnings -----
 
+# the newest warnings kept on the user document (older ones stay in the audit log)
+WARNING_HISTORY_CAP = 100
+
 def dismiss_warning(user, dismissed=True):
     """Move the active warning into the history; 400 when there is none."""
     warning = user.get("active_warning")
@@ -137,7 +140,7 @@ def dismiss_warning(user, dismissed=True):
                                else "No active warning to clear")
     entry = {**warning, "dismissed_at": utcnow() if dismissed else warning.get("dismissed_at")}
     User.update(user["_id"], set_={"active_warning": None},
-                extra={"$push": {"warning_history": entry}},
+                extra={"$push": {"warning_history": {"$each": [entry], "$slice": -WARNING_HISTORY_CAP}}},
                 query={"active_warning": {"$ne": None}})
 
 
