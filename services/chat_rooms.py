@@ -250,6 +250,8 @@ def join(room_id, user):
     room = ChatRoom.get_or_404(room_id)
     if chat_access.is_banned(room["_id"], user["_id"]):
         raise Forbidden("You are banned from this chat room")
+    if chat_access.is_topic_banned(room, user):
+        raise Forbidden("You are banned from this topic")
     if get_redis().exists(_kick_key(room["_id"], user["_id"])):
         raise Forbidden("You were removed from this chat room")
     if chat_access.is_member(room["_id"], user["_id"]):
@@ -284,6 +286,23 @@ def members(room_id, user, limit=100, offset=0):
             "is_owner": row["role"] == "owner", "is_moderator": row["role"] == "moderator"}
            for row in rows if row["user_id"] in users]
     return sorted(out, key=lambda m: m["username"].lower()), room.get("member_count", len(out))
+
+
+def remove_from_topic_rooms(topic_id, user_id):
+    """A topic ban: drop the user's memberships in the topic's rooms (not a room
+    they own: ownership stays, and can_read refuses them anyway) and take their
+    sockets out of those rooms."""
+    room_ids = [row["_id"] for row in ChatRoom.find({"topic_id": parse_id(topic_id)},
+                                                    limit=5000, projection={"_id": 1})]
+    if not room_ids:
+        return
+    rows = ChatRoomMember.find({"room_id": {"$in": room_ids}, "user_id": parse_id(user_id),
+                                "role": {"$ne": "owner"}}, limit=5000,
+                               projection={"room_id": 1})
+    for row in rows:
+        room = {"_id": row["room_id"]}
+        if _remove_member(room, user_id):
+            evict_sockets(row["room_id"], user_id)
 
 
 def evict_sockets(room_id, user_id):
@@ -431,7 +450,8 @@ def _pending_invitation(invitation_id, user, message):
 def accept_invitation(invitation_id, user):
     row = _pending_invitation(invitation_id, user, "Failed to accept invitation")
     room = ChatRoom.get(row["room_id"])
-    if room is None or chat_access.is_banned(room["_id"], user["_id"]):
+    if room is None or chat_access.is_banned(room["_id"], user["_id"]) or \
+            chat_access.is_topic_banned(room, user):
         raise ValidationFailed("Failed to accept invitation")
     _add_member(room, user["_id"], added_by=row["invited_by"])
     ChatRoomInvitation.update(row["_id"], set_={"status": "accepted"})
