@@ -17,16 +17,15 @@ from models.chat_room_invitation import ChatRoomInvitation
 from models.topic import Topic
 from models.user import User
 from services import chat_access, presence, realtime, topic_access
-from services.blocks import is_blocked
+from services.blocks import is_blocked, is_blocked_either
 from services.content_settings import exclude_hidden
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from utils.rate_limit import enforce
+from utils.rate_limit import enforce_setting
 from utils.redis_client import get_redis, key
 from utils.text import escape_search, sanitize_text
 from utils.time import utcnow
 
 KICK_COOLDOWN_SECONDS = 15 * 60
-INVITES_PER_HOUR = 100
 MAX_PICTURE_CHARS = 3_000_000
 FOREVER = timedelta(days=365 * 100)
 
@@ -100,10 +99,14 @@ def create_group(user, body):
     if ChatRoom.find_one({"is_group_chat": True, "name_lower": name_lower,
                           "owner_id": user["_id"]}):
         raise Conflict("A group chat with this name already exists")
+    invitees = [u for u in (User.get(i) for i in dict.fromkeys(body.invited_users))
+                if u is not None and u["_id"] != user["_id"]]
+    # The group's invitations count against the same budget as single invitations
+    # (refused as a whole, before anything is written).
+    enforce_setting("CHAT_INVITE", user["_id"], "Too many invitations", count=len(invitees))
     room = _insert_room(user, body.name, None, False, True, body)
-    for invitee_id in body.invited_users:
-        invitee = User.get(invitee_id)
-        if invitee is not None and invitee["_id"] != user["_id"]:
+    for invitee in invitees:
+        if not is_blocked_either(user["_id"], invitee["_id"]):
             _create_invitation(room, user, invitee)
     return room_view(room, user)
 
@@ -382,7 +385,7 @@ def mute(room_id, user, minutes):
 
 def invite(room_id, actor, ref):
     room = _room_with_level(room_id, actor, MODERATOR, "Permission denied")
-    enforce(f"invite:{actor['_id']}", INVITES_PER_HOUR, 3600, "Too many invitations")
+    enforce_setting("CHAT_INVITE", actor["_id"], "Too many invitations")
     if room.get("is_public") and not room.get("is_group_chat"):
         raise ValidationFailed("Invitations are only for private chat rooms")
     target = _find_user(ref)

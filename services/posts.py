@@ -19,6 +19,7 @@ from services.topic_access import (can_view, is_invite_only, permission_level,
 from utils import cache
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.queries import hinted_find
+from utils.rate_limit import enforce_setting
 from utils.text import clean_message, sanitize_text
 from utils.time import utcnow
 
@@ -158,6 +159,7 @@ def create_post(topic_id, user, title, content=None, gif_url=None, use_anonymous
     text = body_text(content, gif_url, "Post content or GIF URL is required")
     tags = clean_post_tags(tags)
     alias = alias_for(topic, user, use_anonymous)
+    enforce_setting("POST_CREATE", user["_id"], "You are posting too fast")
     post = Post.insert(topic_id=topic["_id"], user_id=parse_id(user["_id"]), title=title,
                        content=text, gif_url=gif_url, tags=tags, anonymous_identity=alias,
                        restricted=is_invite_only(topic))

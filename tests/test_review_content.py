@@ -185,3 +185,87 @@ def test_retried_send_in_a_topic_room_returns_the_first(app, auth):
     # The retry used no sequence number: the next message follows the first directly.
     following = send(owner_client, room["id"], "next").get_json()["data"]
     assert following["seq"] == first.get_json()["data"]["seq"] + 1
+
+
+# ----- 9: per-user budgets on content writes (small limits set per test) -----
+
+def _limits(**values):
+    return pytest.mark.parametrize("config_overrides", [values])
+
+
+@_limits(POST_CREATE_LIMIT=2)
+def test_post_creation_is_rate_limited(auth):
+    _owner, owner_client = auth.signed_in()
+    _other, other_client = auth.signed_in()
+    topic = make_topic(owner_client)
+    make_post(owner_client, topic["id"])
+    make_post(owner_client, topic["id"])
+    url = f"/api/posts/topics/{topic['id']}/posts"
+    response = owner_client.post(url, json={"title": "third", "content": "too fast"})
+    assert response.status_code == 429 and errors(response) == ["You are posting too fast"]
+    make_post(other_client, topic["id"])  # the budget is per user
+
+
+@_limits(COMMENT_CREATE_LIMIT=2)
+def test_comment_creation_is_rate_limited(auth):
+    _owner, owner_client = auth.signed_in()
+    topic = make_topic(owner_client)
+    post = make_post(owner_client, topic["id"])
+    root = make_comment(owner_client, post["id"])
+    make_comment(owner_client, post["id"])
+    assert owner_client.post(f"/api/comments/posts/{post['id']}/comments",
+                             json={"content": "third"}).status_code == 429
+    assert owner_client.post(f"/api/comments/{root['id']}/reply",
+                             json={"content": "reply"}).status_code == 429
+
+
+@_limits(VOTE_LIMIT=2)
+def test_votes_are_rate_limited(auth):
+    _owner, owner_client = auth.signed_in()
+    topic = make_topic(owner_client)
+    post = make_post(owner_client, topic["id"])
+    comment = make_comment(owner_client, post["id"])
+    assert owner_client.post(f"/api/posts/{post['id']}/upvote").status_code == 200
+    assert owner_client.post(f"/api/comments/{comment['id']}/upvote").status_code == 200
+    assert owner_client.post(f"/api/posts/{post['id']}/downvote").status_code == 429
+
+
+@_limits(REPORT_LIMIT=1)
+def test_reports_are_rate_limited(auth):
+    _owner, owner_client = auth.signed_in()
+    _reporter, reporter_client = auth.signed_in()
+    topic = make_topic(owner_client)
+    first, second = make_post(owner_client, topic["id"]), make_post(owner_client, topic["id"])
+    body = {"reason": "spam", "description": "buy now"}
+    assert reporter_client.post(f"/api/posts/{first['id']}/report", json=body).status_code == 200
+    assert reporter_client.post(f"/api/posts/{second['id']}/report", json=body).status_code == 429
+
+
+@_limits(TOPIC_INVITE_LIMIT=1)
+def test_topic_invitations_are_rate_limited_and_respect_blocks(auth):
+    _owner, owner_client = auth.signed_in()
+    first, second = auth.user(), auth.user()
+    blocker, blocker_client = auth.signed_in()
+    topic = make_topic(owner_client, require_approval=True)
+    assert blocker_client.post(f"/api/users/{_owner['_id']}/block").status_code == 200
+    url = f"/api/topics/{topic['id']}/invite"
+    refused = owner_client.post(url, json={"user_id": str(blocker["_id"])})
+    assert refused.status_code == 403 and errors(refused) == ["You cannot invite this user"]
+    assert owner_client.post(url, json={"user_id": str(first["_id"])}).status_code == 200
+    assert owner_client.post(url, json={"user_id": str(second["_id"])}).status_code == 429
+
+
+@_limits(CHAT_INVITE_LIMIT=2)
+def test_group_creation_invitations_count_against_the_invite_budget(app, auth):
+    _owner, owner_client = auth.signed_in()
+    users = [auth.user() for _ in range(3)]
+    too_many = owner_client.post("/api/chat-rooms/group", json={
+        "name": "crowd", "invited_users": [str(u["_id"]) for u in users]})
+    assert too_many.status_code == 429
+    assert owner_client.get("/api/chat-rooms/group/list").get_json()["data"] == []
+    group = owner_client.post("/api/chat-rooms/group", json={
+        "name": "pair", "invited_users": [str(u["_id"]) for u in users[:2]]})
+    assert group.status_code == 201
+    response = owner_client.post(f"/api/chat-rooms/{group.get_json()['data']['id']}/invite",
+                                 json={"user_id": str(users[2]["_id"])})
+    assert response.status_code == 429
