@@ -16,9 +16,11 @@ from models.chat_room import MODERATOR, OWNER, ChatRoom, ChatRoomBan, ChatRoomMe
 from models.chat_room_invitation import ChatRoomInvitation
 from models.topic import Topic
 from models.user import User
+from schemas import is_https_url
 from services import chat_access, presence, realtime, topic_access
 from services.blocks import is_blocked, is_blocked_either
 from services.content_settings import exclude_hidden
+from services.images import clean_image
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from utils.rate_limit import enforce_setting
 from utils.redis_client import get_redis, key
@@ -59,16 +61,18 @@ def room_view(room, user=None):
 # ----- creating and listing -----
 
 def _picture(value):
-    """A picture is an https URL or an image data URL/raw base64; None removes it."""
+    """A picture is an https URL or an image (data URI or raw base64); None removes it."""
     if value is None or value == "":
         return None
     if len(value) > MAX_PICTURE_CHARS:
         raise ValidationFailed("Picture is too large")
-    if value.startswith("https://") or value.startswith("data:image/"):
+    if is_https_url(value):
         return value
-    if value.startswith(("http:", "data:", "javascript:")):
+    if value[:8].lower().startswith(("http:", "https:", "//", "javascript:")):
         raise ValidationFailed("Picture must be an https URL or an image")
-    return value  # raw base64: the SPA prefixes `data:image/jpeg;base64,`
+    # A data URI or bare base64 (the SPA prefixes `data:image/jpeg;base64,`): stored
+    # only once Pillow has recognised an image, as profile pictures are.
+    return clean_image(value, "Picture")
 
 
 def _insert_room(user, name, topic_id, is_public, is_group, body, tags=()):

@@ -269,3 +269,44 @@ def test_group_creation_invitations_count_against_the_invite_budget(app, auth):
     response = owner_client.post(f"/api/chat-rooms/{group.get_json()['data']['id']}/invite",
                                  json={"user_id": str(users[2]["_id"])})
     assert response.status_code == 429
+
+
+# ----- 13: picture and GIF URLs -----
+
+def _png_base64():
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_room_pictures_are_https_urls_or_real_images(auth):
+    _owner, owner_client = auth.signed_in()
+    topic = make_topic(owner_client)
+    room = create_room(owner_client, topic["id"])
+    url = f"/api/chat-rooms/{room['id']}/picture"
+    for bad in ("JAVASCRIPT:alert(1)", "//evil.example/x.png", "HTTP://img.example/a.png",
+                "data:text/html;base64,PHNjcmlwdD4=", "data:image/png;base64,bm90IGFuIGltYWdl",
+                "bm90IGFuIGltYWdl", "https://img.example/a b.png"):
+        assert owner_client.put(url, json={"picture": bad}).status_code == 400, bad
+    stored = owner_client.put(url, json={"picture": _png_base64()}).get_json()["data"]
+    assert stored["picture"].startswith("data:image/png;base64,")
+    assert owner_client.put(url, json={"picture": "HTTPS://img.example/a.png"}).status_code == 200
+    refused = owner_client.post(f"/api/chat-rooms/topics/{topic['id']}/conversations",
+                                json={"name": "x", "picture": "javascript:alert(1)"})
+    assert refused.status_code == 400
+
+
+def test_gif_urls_are_https_only(auth):
+    _owner, owner_client = auth.signed_in()
+    topic = make_topic(owner_client)
+    room = create_room(owner_client, topic["id"])
+    post = make_post(owner_client, topic["id"])
+    for bad in ("JAVASCRIPT:alert(1)", "//evil.example/x.gif", "https://evil.example/\"x.gif"):
+        assert owner_client.post(f"/api/posts/topics/{topic['id']}/posts",
+                                 json={"title": "t", "gif_url": bad}).status_code == 400, bad
+        assert owner_client.post(f"/api/comments/posts/{post['id']}/comments",
+                                 json={"gif_url": bad}).status_code == 400, bad
+        assert send(owner_client, room["id"], "", gif_url=bad,
+                    message_type="gif").status_code == 400, bad
+    assert send(owner_client, room["id"], "", gif_url="https://media.example/cat.gif",
+                message_type="gif").status_code == 201
