@@ -94,6 +94,21 @@ class Config:
         self.TICKET_REPLY_LIMIT = env_int("TICKET_REPLY_LIMIT", 30)     # replies per user ...
         self.TICKET_REPLY_WINDOW = env_int("TICKET_REPLY_WINDOW", 3600)  # ... per this many seconds
 
+        # --- content write limits: per user, <NAME>_LIMIT writes per <NAME>_WINDOW seconds ---
+        self.POST_CREATE_LIMIT = env_int("POST_CREATE_LIMIT", 10)
+        self.POST_CREATE_WINDOW = env_int("POST_CREATE_WINDOW", 60)
+        self.COMMENT_CREATE_LIMIT = env_int("COMMENT_CREATE_LIMIT", 30)
+        self.COMMENT_CREATE_WINDOW = env_int("COMMENT_CREATE_WINDOW", 60)
+        self.VOTE_LIMIT = env_int("VOTE_LIMIT", 120)
+        self.VOTE_WINDOW = env_int("VOTE_WINDOW", 60)
+        self.REPORT_LIMIT = env_int("REPORT_LIMIT", 20)
+        self.REPORT_WINDOW = env_int("REPORT_WINDOW", 3600)
+        # topic invitations, and chat-room invitations (incl. those sent by group creation)
+        self.TOPIC_INVITE_LIMIT = env_int("TOPIC_INVITE_LIMIT", 100)
+        self.TOPIC_INVITE_WINDOW = env_int("TOPIC_INVITE_WINDOW", 3600)
+        self.CHAT_INVITE_LIMIT = env_int("CHAT_INVITE_LIMIT", 100)
+        self.CHAT_INVITE_WINDOW = env_int("CHAT_INVITE_WINDOW", 3600)
+
         # --- content filter (posts, comments, messages; rest-content §1.7) ---
         self.CONTENT_FILTER_LINKS = env_bool("CONTENT_FILTER_LINKS", True)
         self.CONTENT_FILTER_WORDS = env_list(

@@ -3,6 +3,7 @@ from typing import Optional
 
 from pydantic import Field, field_validator
 
+from schemas import is_https_url
 from utils.validation import Schema
 
 ID = Field(pattern=r"^[0-9a-fA-F]{24}$")
@@ -19,7 +20,7 @@ class AttachmentIn(Schema):
 def _gif_url(value):
     if value in (None, ""):
         return None
-    if not value.startswith("https://") or len(value) > 1000:
+    if len(value) > 1000 or not is_https_url(value):
         raise ValueError("must be an https URL")
     return value
 

@@ -47,4 +47,5 @@ class AnonymousName(Schema):
 
 
 class Mute(Schema):
-    minutes: int = -1
+    """-1 until undone, 0 undo, >0 minutes (at most a year), as the other mute bodies."""
+    minutes: int = Field(-1, ge=-1, le=525600)

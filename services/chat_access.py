@@ -35,9 +35,20 @@ def can_read(room, user):
     """May `user` read this room's history and receive its live events?"""
     if user is None or is_banned(room["_id"], user["_id"]):
         return False
+    if is_topic_banned(room, user):
+        return False
     if room.get("is_public") and not room.get("is_group_chat"):
         return _topic_visible(room, user)
     return is_member(room["_id"], user["_id"]) or bool(user.get("is_admin"))
+
+
+def is_topic_banned(room, user):
+    """A topic ban covers every chat room of the topic (public or private)."""
+    if user is None or room.get("topic_id") is None:
+        return False
+    from services.topic_access import is_banned as topic_banned
+
+    return topic_banned(room["topic_id"], user["_id"])
 
 
 def _topic_visible(room, user):

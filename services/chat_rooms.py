@@ -16,17 +16,18 @@ from models.chat_room import MODERATOR, OWNER, ChatRoom, ChatRoomBan, ChatRoomMe
 from models.chat_room_invitation import ChatRoomInvitation
 from models.topic import Topic
 from models.user import User
+from schemas import is_https_url
 from services import chat_access, presence, realtime, topic_access
-from services.blocks import is_blocked
+from services.blocks import is_blocked, is_blocked_either
 from services.content_settings import exclude_hidden
+from services.images import clean_image
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from utils.rate_limit import enforce
+from utils.rate_limit import enforce_setting
 from utils.redis_client import get_redis, key
 from utils.text import escape_search, sanitize_text
 from utils.time import utcnow
 
 KICK_COOLDOWN_SECONDS = 15 * 60
-INVITES_PER_HOUR = 100
 MAX_PICTURE_CHARS = 3_000_000
 FOREVER = timedelta(days=365 * 100)
 
@@ -60,16 +61,18 @@ def room_view(room, user=None):
 # ----- creating and listing -----
 
 def _picture(value):
-    """A picture is an https URL or an image data URL/raw base64; None removes it."""
+    """A picture is an https URL or an image (data URI or raw base64); None removes it."""
     if value is None or value == "":
         return None
     if len(value) > MAX_PICTURE_CHARS:
         raise ValidationFailed("Picture is too large")
-    if value.startswith("https://") or value.startswith("data:image/"):
+    if is_https_url(value):
         return value
-    if value.startswith(("http:", "data:", "javascript:")):
+    if value[:8].lower().startswith(("http:", "https:", "//", "javascript:")):
         raise ValidationFailed("Picture must be an https URL or an image")
-    return value  # raw base64: the SPA prefixes `data:image/jpeg;base64,`
+    # A data URI or bare base64 (the SPA prefixes `data:image/jpeg;base64,`): stored
+    # only once Pillow has recognised an image, as profile pictures are.
+    return clean_image(value, "Picture")
 
 
 def _insert_room(user, name, topic_id, is_public, is_group, body, tags=()):
@@ -100,10 +103,14 @@ def create_group(user, body):
     if ChatRoom.find_one({"is_group_chat": True, "name_lower": name_lower,
                           "owner_id": user["_id"]}):
         raise Conflict("A group chat with this name already exists")
+    invitees = [u for u in (User.get(i) for i in dict.fromkeys(body.invited_users))
+                if u is not None and u["_id"] != user["_id"]]
+    # The group's invitations count against the same budget as single invitations
+    # (refused as a whole, before anything is written).
+    enforce_setting("CHAT_INVITE", user["_id"], "Too many invitations", count=len(invitees))
     room = _insert_room(user, body.name, None, False, True, body)
-    for invitee_id in body.invited_users:
-        invitee = User.get(invitee_id)
-        if invitee is not None and invitee["_id"] != user["_id"]:
+    for invitee in invitees:
+        if not is_blocked_either(user["_id"], invitee["_id"]):
             _create_invitation(room, user, invitee)
     return room_view(room, user)
 
@@ -250,6 +257,8 @@ def join(room_id, user):
     room = ChatRoom.get_or_404(room_id)
     if chat_access.is_banned(room["_id"], user["_id"]):
         raise Forbidden("You are banned from this chat room")
+    if chat_access.is_topic_banned(room, user):
+        raise Forbidden("You are banned from this topic")
     if get_redis().exists(_kick_key(room["_id"], user["_id"])):
         raise Forbidden("You were removed from this chat room")
     if chat_access.is_member(room["_id"], user["_id"]):
@@ -284,6 +293,23 @@ def members(room_id, user, limit=100, offset=0):
             "is_owner": row["role"] == "owner", "is_moderator": row["role"] == "moderator"}
            for row in rows if row["user_id"] in users]
     return sorted(out, key=lambda m: m["username"].lower()), room.get("member_count", len(out))
+
+
+def remove_from_topic_rooms(topic_id, user_id):
+    """A topic ban: drop the user's memberships in the topic's rooms (not a room
+    they own: ownership stays, and can_read refuses them anyway) and take their
+    sockets out of those rooms."""
+    room_ids = [row["_id"] for row in ChatRoom.find({"topic_id": parse_id(topic_id)},
+                                                    limit=5000, projection={"_id": 1})]
+    if not room_ids:
+        return
+    rows = ChatRoomMember.find({"room_id": {"$in": room_ids}, "user_id": parse_id(user_id),
+                                "role": {"$ne": "owner"}}, limit=5000,
+                               projection={"room_id": 1})
+    for row in rows:
+        room = {"_id": row["room_id"]}
+        if _remove_member(room, user_id):
+            evict_sockets(row["room_id"], user_id)
 
 
 def evict_sockets(room_id, user_id):
@@ -363,7 +389,7 @@ def mute(room_id, user, minutes):
 
 def invite(room_id, actor, ref):
     room = _room_with_level(room_id, actor, MODERATOR, "Permission denied")
-    enforce(f"invite:{actor['_id']}", INVITES_PER_HOUR, 3600, "Too many invitations")
+    enforce_setting("CHAT_INVITE", actor["_id"], "Too many invitations")
     if room.get("is_public") and not room.get("is_group_chat"):
         raise ValidationFailed("Invitations are only for private chat rooms")
     target = _find_user(ref)
@@ -431,7 +457,8 @@ def _pending_invitation(invitation_id, user, message):
 def accept_invitation(invitation_id, user):
     row = _pending_invitation(invitation_id, user, "Failed to accept invitation")
     room = ChatRoom.get(row["room_id"])
-    if room is None or chat_access.is_banned(room["_id"], user["_id"]):
+    if room is None or chat_access.is_banned(room["_id"], user["_id"]) or \
+            chat_access.is_topic_banned(room, user):
         raise ValidationFailed("Failed to accept invitation")
     _add_member(room, user["_id"], added_by=row["invited_by"])
     ChatRoomInvitation.update(row["_id"], set_={"status": "accepted"})

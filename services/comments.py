@@ -19,6 +19,7 @@ from services.topic_access import can_view, require_not_banned
 from utils import cache
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.queries import hinted_find
+from utils.rate_limit import enforce_setting
 from utils.text import sanitize_text
 
 # sort_by -> (sort, index serving it; models/comment.py)
@@ -104,6 +105,7 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
     kind = "Reply" if parent else "Comment"
     text = body_text(content, gif_url, f"{kind} content or GIF URL is required")
     alias = alias_for(topic, user, use_anonymous)
+    enforce_setting("COMMENT_CREATE", user["_id"], "You are commenting too fast")
     comment = Comment.insert(post_id=post["_id"], topic_id=topic["_id"],
                              user_id=parse_id(user["_id"]), content=text, gif_url=gif_url,
                              anonymous_identity=alias,

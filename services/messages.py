@@ -76,7 +76,8 @@ def check_send_room(room_id, user):
 def send_room_message(room_id, user, body):
     """Store one message in a chat room and deliver it; returns (public message, created)."""
     room = check_send_room(room_id, user)
-    existing = _existing(room["_id"], None, user, body.client_message_id)
+    # _store saves the room's topic_id too: look the retry up under the same keys.
+    existing = _existing(room["_id"], room.get("topic_id"), user, body.client_message_id)
     if existing is not None:
         return message_view(existing, room=room, can_delete=True), False
     check_send_rate(user)
@@ -93,8 +94,10 @@ def send_room_message(room_id, user, body):
 
 def send_topic_message(topic_id, user, body):
     """Legacy topic chat (§7.1): same rules, stream and event of the topic."""
-    topic = topic_access.visible_topic_or_404(topic_id, user)
-    topic_access.require_not_banned(topic["_id"], user)
+    # Writing needs membership of an invite-only topic (a pending invitee may only read).
+    from services.posts import writable_topic  # posts -> content_settings -> DMs -> here
+
+    topic = writable_topic(topic_id, user)
     existing = _existing(None, topic["_id"], user, body.client_message_id)
     if existing is not None:
         return message_view(existing, topic=topic, can_delete=True), False

@@ -3,10 +3,10 @@
 A topic's post list is cached as the shared views (services/content_cache);
 vote flags and the author's own id are applied per request.
 """
-import re
 from datetime import timedelta
 
 from models.base import parse_id
+from schemas import is_https_url
 from models.post import Post
 from models.topic import MODERATOR, NONE, Topic
 from services import authorship, realtime, reports, votes
@@ -19,6 +19,7 @@ from services.topic_access import (can_view, is_invite_only, permission_level,
 from utils import cache
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.queries import hinted_find
+from utils.rate_limit import enforce_setting
 from utils.text import clean_message, sanitize_text
 from utils.time import utcnow
 
@@ -29,7 +30,6 @@ SORTS = {
     "top": ([("score", -1), ("created_at", -1)], "topic_top"),
     "hot": ([("score", -1), ("created_at", -1)], "topic_top"),
 }
-GIF_URL_RE = re.compile(r"^https://[^\s<>\"']{1,500}$")
 
 
 # ----- shared helpers -----
@@ -37,7 +37,7 @@ GIF_URL_RE = re.compile(r"^https://[^\s<>\"']{1,500}$")
 def check_gif_url(gif_url):
     if gif_url is None or gif_url == "":
         return None
-    if not GIF_URL_RE.match(gif_url):
+    if len(gif_url) > 500 or not is_https_url(gif_url):
         raise ValidationFailed("GIF URL must be an https URL")
     return gif_url
 
@@ -158,6 +158,7 @@ def create_post(topic_id, user, title, content=None, gif_url=None, use_anonymous
     text = body_text(content, gif_url, "Post content or GIF URL is required")
     tags = clean_post_tags(tags)
     alias = alias_for(topic, user, use_anonymous)
+    enforce_setting("POST_CREATE", user["_id"], "You are posting too fast")
     post = Post.insert(topic_id=topic["_id"], user_id=parse_id(user["_id"]), title=title,
                        content=text, gif_url=gif_url, tags=tags, anonymous_identity=alias,
                        restricted=is_invite_only(topic))

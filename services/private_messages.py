@@ -174,6 +174,11 @@ def message_view(doc, viewer, names=None):
     out["sender_username"] = names.get(doc["from_user_id"], "Deleted User")
     out["is_from_me"] = doc["from_user_id"] == viewer["_id"]
     out["is_to_me"] = doc["to_user_id"] == viewer["_id"]
+    # Whether the other person deleted it "for me" is theirs to know: show only the caller's.
+    mine = viewer["_id"] in doc.get("deleted_for_user_ids", [])
+    out["deleted_for_user_ids"] = [str(viewer["_id"])] if mine else []
+    if doc.get("deleted_by") != viewer["_id"]:
+        out.pop("deleted_by", None)
     return out
 
 
@@ -185,11 +190,28 @@ def conversations(user, limit=20):
         projection={"username": 1})}
     lasts = {m["_id"]: m for m in PrivateMessage.find(
         {"_id": {"$in": [row["last_message_id"] for row in rows]}}, include_deleted=True)}
+    lasts = {row["last_message_id"]: _last_visible(user, row, lasts.get(row["last_message_id"]))
+             for row in rows}
     muted = notification_settings.muted_among(
         user["_id"], "conversation", [row["other_user_id"] for row in rows])
     return [_conversation_view(user, row, others.get(row["other_user_id"]),
                                lasts.get(row["last_message_id"]),
                                row["other_user_id"] in muted) for row in rows]
+
+
+def _last_visible(user, row, last):
+    """The newest message of the conversation the viewer may still see: not unsent,
+    not deleted for them, not cleared. Usually the stored last one (no query)."""
+    cleared = row.get("cleared_through_seq", 0)
+    if last is not None and not last.get("is_deleted") and last["seq"] > cleared \
+            and user["_id"] not in last.get("deleted_for_user_ids", []):
+        return last
+    pair = conversation_key(user["_id"], row["other_user_id"])
+    found = PrivateMessage.find(
+        PrivateMessage.live_filter({"conversation_key": pair, "seq": {"$gt": cleared},
+                                    "deleted_for_user_ids": {"$ne": user["_id"]}}),
+        sort=[("seq", DESCENDING)], limit=1)
+    return found[0] if found else None
 
 
 def _conversation_view(user, row, other, last, is_muted):

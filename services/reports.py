@@ -10,6 +10,7 @@ from models.base import parse_id, to_json_safe
 from models.report import Report
 from models.user import User
 from utils.errors import Conflict, ValidationFailed
+from utils.rate_limit import enforce_setting
 from utils.text import sanitize_text
 
 CONTENT_TYPES = ("message", "private_message", "post", "comment", "user", "chatroom",
@@ -31,6 +32,7 @@ def report_type_of(content_type, content_id):
 def create_report(reporter, content_type, content_id, reason, description="",
                   reported_user_id=None, topic_id=None, content_snapshot=None):
     """Store one report; a second report of the same item by the same user is a 409."""
+    enforce_setting("REPORT", reporter["_id"], "Too many reports, please try again later")
     try:
         doc = Report.insert(
             reporter_id=parse_id(reporter["_id"]), content_type=content_type,

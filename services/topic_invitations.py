@@ -4,11 +4,13 @@ from models.topic import NONE, OWNER, Topic
 from models.topic_invitation import TopicInvitation
 from models.user import User
 from services import realtime
+from services.blocks import is_blocked_either
 from services.content_cache import invalidate_topic
 from services.topic_access import (is_banned, is_invite_only, permission_level,
                                    visible_topic_or_404)
 from services.topics import add_member
 from utils.errors import Forbidden, NotFound, ValidationFailed
+from utils.rate_limit import enforce_setting
 from utils.time import utcnow
 
 
@@ -28,9 +30,12 @@ def invite(topic_id, actor, user_id):
         raise ValidationFailed("User is already a member of this topic.")
     if is_banned(topic["_id"], target["_id"]):
         raise ValidationFailed("User is banned from this topic.")
+    if is_blocked_either(actor["_id"], target["_id"]):
+        raise Forbidden("You cannot invite this user")
     if TopicInvitation.find_one({"topic_id": topic["_id"], "invited_user_id": target["_id"],
                                  "status": "pending"}):
         raise ValidationFailed("User has already been invited to this topic.")
+    enforce_setting("TOPIC_INVITE", actor["_id"], "Too many invitations")
     invitation = TopicInvitation.insert(topic_id=topic["_id"], invited_user_id=target["_id"],
                                         invited_by=parse_id(actor["_id"]))
     realtime.emit_to_user(target["_id"], "topic_invitation", {

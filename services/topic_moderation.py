@@ -12,6 +12,7 @@ from models.topic import MODERATOR, OWNER, Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.user import User
 from services import presence
+from services.chat_rooms import remove_from_topic_rooms
 from services.content_cache import invalidate_topic
 from services.topic_access import is_banned, permission_level, visible_topic_or_404
 from services.topics import add_member, moderators_of
@@ -88,6 +89,7 @@ def ban_user(topic_id, actor, user_id, reason=""):
         {"$set": {"status": "declined", "updated_at": utcnow()}})
     invalidate_topic(topic["_id"])
     evict_from_topic_rooms(target["_id"], topic["_id"])
+    remove_from_topic_rooms(topic["_id"], target["_id"])
     return True
 
 
@@ -110,6 +112,21 @@ def evict_from_topic_rooms(user_id, topic_id):
         for post in posts:
             if post["topic_id"] == topic_id:
                 server.leave_room(sid, f"post_{post['_id']}", namespace="/")
+
+
+def evict_non_members(topic):
+    """A topic just turned invite-only: sockets listening to it whose user is not
+    a member stop receiving its events. Only the sockets this process holds can
+    be listed (Socket.IO keeps no cross-process room roster); sockets held by
+    other processes are refused at their next join_topic, which needs membership."""
+    server = socketio.server
+    if server is None:
+        return
+    sids = [sid for sid, _eio in server.manager.get_participants("/", f"topic_{topic['_id']}")]
+    owners = {presence.socket_owner(sid) for sid in sids}
+    for user_id in filter(None, owners):
+        if permission_level(topic, {"_id": parse_id(user_id)}) == 0:
+            evict_from_topic_rooms(user_id, topic["_id"])
 
 
 def unban_user(topic_id, actor, user_id):

@@ -263,6 +263,10 @@ def update_topic(topic_id, user, title=None, description=None, tags=None, settin
         Post.collection().update_many({"topic_id": topic["_id"]},
                                       {"$set": {"restricted": is_invite_only(updated)}})
     invalidate_topic(topic["_id"])
+    if is_invite_only(updated) and not is_invite_only(topic):
+        from services.topic_moderation import evict_non_members  # imports this module
+
+        evict_non_members(updated)
     view = shared_view(updated, _owners([updated]))
     _announce("topic_updated", updated, view)
     return view
@@ -338,6 +342,11 @@ def leave_topic(topic_id, user):
     if removed:
         Topic.update(topic["_id"], extra={"$inc": {"member_count": -1}})
     invalidate_topic(topic["_id"])
+    if is_invite_only(topic):
+        # A former member must stop hearing an invite-only topic at once.
+        from services.topic_moderation import evict_from_topic_rooms  # imports this module
+
+        evict_from_topic_rooms(user["_id"], topic["_id"])
     return True
 
 

@@ -10,6 +10,7 @@ from pymongo import ReturnDocument
 
 from models.base import parse_id
 from utils.errors import Conflict, NotFound
+from utils.rate_limit import enforce_setting
 
 ATTEMPTS = 8
 
@@ -32,6 +33,7 @@ def _transition(doc, user_id, up):
 def toggle(model, item_id, user, up):
     """Apply one up/down toggle by `user`; returns the updated document."""
     user_id = parse_id(user["_id"])
+    enforce_setting("VOTE", user_id, "You are voting too fast")
     collection = model.collection()
     for _ in range(ATTEMPTS):
         doc = model.get(item_id)

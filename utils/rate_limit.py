@@ -11,23 +11,37 @@ from utils.errors import RateLimited
 from utils.redis_client import get_redis, key
 
 
-def hit(name, limit, window):
-    """Record one hit on `name`; True when it is within `limit` per `window` seconds."""
+def hit(name, limit, window, count=1):
+    """Record `count` hits on `name`; True when they are within `limit` per `window`
+    seconds. A refused batch (count > 1) is taken back so it does not burn the budget."""
     now = time.time()
     bucket = key("rl", name)
+    members = {f"{now}:{uuid.uuid4().hex[:8]}:{n}": now for n in range(count)}
     pipe = get_redis().pipeline()
     pipe.zremrangebyscore(bucket, 0, now - window)
-    pipe.zadd(bucket, {f"{now}:{uuid.uuid4().hex[:8]}": now})
+    pipe.zadd(bucket, members)
     pipe.zcard(bucket)
     pipe.expire(bucket, int(window) + 1)
-    _, _, count, _ = pipe.execute()
-    return count <= limit
+    _, _, total, _ = pipe.execute()
+    if total > limit and count > 1:
+        get_redis().zrem(bucket, *members)
+    return total <= limit
 
 
-def enforce(name, limit, window, message="Rate limit exceeded."):
+def enforce(name, limit, window, message="Rate limit exceeded.", count=1):
     """`hit`, raising RateLimited (429 / `error` event) when over the limit."""
-    if limit and not hit(name, limit, window):
+    if limit and count and not hit(name, limit, window, count):
         raise RateLimited(message, retry_after=window)
+
+
+def enforce_setting(setting, user_id, message, count=1):
+    """`enforce` on the per-user budget `<setting>_LIMIT` per `<setting>_WINDOW`
+    seconds of the app's config (config.py, "content write limits")."""
+    from flask import current_app
+
+    config = current_app.config
+    enforce(f"{setting.lower()}:{user_id}", config[f"{setting}_LIMIT"],
+            config[f"{setting}_WINDOW"], message, count)
 
 
 def cooldown(name, seconds):
