@@ -99,23 +99,26 @@ def _start_timer():
     HTTP_IN_FLIGHT.inc()
 
 
+def record_status(response):
+    """Count and time the request as its response leaves (every error is a response
+    here: the app's error handlers turn exceptions into them)."""
+    started = g.get("metrics_started")
+    if started is not None:
+        endpoint = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+        HTTP_LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - started)
+        HTTP_REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    return response
+
+
 def _stop_timer(_exc=None):
+    # Teardown may run late (when the response is closed), so it only keeps the
+    # in-flight gauge; counting happens in `record_status`.
     global _in_flight
-    started = g.pop("metrics_started", None)
-    if started is None:
+    if g.pop("metrics_started", None) is None:
         return
     with _in_flight_lock:
         _in_flight -= 1
     HTTP_IN_FLIGHT.dec()
-    endpoint = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
-    status = g.get("metrics_status", 500 if _exc is not None else 200)
-    HTTP_LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - started)
-    HTTP_REQUESTS.labels(request.method, endpoint, str(status)).inc()
-
-
-def record_status(response):
-    g.metrics_status = response.status_code
-    return response
 
 
 def _time_redis(client):
