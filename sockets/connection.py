@@ -63,3 +63,12 @@ def get_online_users(user, _payload):
 def get_admin_count(user, _payload):
     emit("admin_online_count", {"count": User.count({"_id": {"$in": _online_ids()},
                                                     "is_admin": True})})
+
+
+@on_event("debug_whoami")
+def debug_whoami(user, _payload):
+    """The SPA's DM panel logs this. Only the caller's own facts, nothing internal."""
+    user_id = str(user["_id"])
+    emit("debug_whoami_response", {
+        "sid": request.sid, "user": user["username"], "user_id": user_id,
+        "tracked_rooms_in_memory": [], "expected_private_room": user_room(user_id)})

@@ -6,6 +6,7 @@ membership, so a socket never listens to a room its user cannot read.
 from flask_socketio import emit, join_room, leave_room  # noqa: A004
 from pydantic import Field
 
+from services import anonymous_identities
 from services.posts import visible_post_or_404, writable_topic
 from sockets.common import on_event
 from utils.validation import Schema
@@ -44,3 +45,18 @@ def join_post(user, payload):
 def leave_post(user, payload):
     leave_room(f"post_{payload.post_id}")
     emit("post_left", {"post_id": payload.post_id})
+
+
+class AnonymousNamePayload(Schema):
+    topic_id: str = Field(max_length=64)
+    new_name: str = Field(max_length=100)
+
+
+@on_event("update_anonymous_name", AnonymousNamePayload)
+def update_anonymous_name(user, payload):
+    """The same service as PUT /api/topics/<id>/anonymous-identity. The older
+    server also told the topic room `user_anonymous_name_changed` with the
+    real user id next to the alias; that would unmask the alias, so only the
+    caller hears about it."""
+    identity = anonymous_identities.set_identity(user, payload.topic_id, payload.new_name)
+    emit("anonymous_name_updated", identity)
