@@ -30,11 +30,13 @@ def test_requests_are_counted_by_url_rule_and_status(client, auth):
     def delta(name, **labels):
         return sample(after, name, **labels) - sample(before, name, **labels)
 
-    assert delta("parley_http_requests_total", endpoint="/api/auth/me", status="200") == 2
+    assert delta("parley_http_requests_total", endpoint="/api/auth/me", method="GET",
+                 status="200") == 2
     assert delta("parley_http_requests_total", endpoint="/api/auth/login-passwordless",
                  method="POST", status="200") == 1
     # Unknown paths share one label, so a scanner cannot grow the label set.
-    assert delta("parley_http_requests_total", endpoint="<unmatched>", status="404") == 1
+    assert delta("parley_http_requests_total", endpoint="<unmatched>", method="GET",
+                 status="404") == 1
     assert "/no/such/path/123" not in after
     assert delta("parley_http_request_seconds_count", endpoint="/api/auth/me", method="GET") == 2
 
