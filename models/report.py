@@ -34,4 +34,16 @@ class Report(BaseModel):
         IndexModel([("content_type", ASCENDING), ("created_at", DESCENDING)], name="by_type"),
         IndexModel([("created_at", DESCENDING)], name="created"),
         IndexModel([("report_type", ASCENDING), ("created_at", DESCENDING)], name="by_report_type"),
+        # /api/reports views: the caller's own, about the caller, a topic's; statistics.
+        IndexModel([("reporter_id", ASCENDING), ("created_at", DESCENDING)], name="by_reporter"),
+        IndexModel([("reporter_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)],
+                   name="by_reporter_status"),
+        IndexModel([("reported_user_id", ASCENDING), ("created_at", DESCENDING)],
+                   name="by_reported_user"),
+        IndexModel([("reported_user_id", ASCENDING), ("status", ASCENDING),
+                    ("created_at", DESCENDING)], name="by_reported_user_status"),
+        IndexModel([("topic_id", ASCENDING), ("created_at", DESCENDING)], name="by_topic"),
+        IndexModel([("topic_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)],
+                   name="by_topic_status"),
+        IndexModel([("action_taken", ASCENDING), ("topic_id", ASCENDING)], name="by_action"),
     ]

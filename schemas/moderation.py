@@ -35,6 +35,11 @@ class ReportAction(Schema):
     warning_message: Optional[str] = Field(default=None, max_length=2000)
 
 
+class ReviewReport(Schema):
+    action_taken: Literal["deleted", "user_banned", "user_warned", "dismissed", "escalated"]
+    moderator_notes: Optional[str] = Field(default=None, max_length=2000)
+
+
 class Reopen(Schema):
     reason: Optional[str] = Field(default=None, max_length=2000)
 

@@ -18,6 +18,7 @@ ACTIONS = ("delete_content", "ban_user", "warn_user", "dismiss", "resolve", "esc
 ACTION_TAKEN = {"delete_content": "deleted", "ban_user": "user_banned", "warn_user": "user_warned",
                 "dismiss": "dismissed", "resolve": "resolved", "escalate": "escalated"}
 NEW_STATUS = {"dismiss": "dismissed", "resolve": "resolved"}
+REVIEW_OUTCOMES = ("deleted", "user_banned", "user_warned", "dismissed", "escalated")
 
 
 def take_action(admin, report_id, action, notes=None, ban_duration_days=None,
@@ -37,13 +38,36 @@ def take_action(admin, report_id, action, notes=None, ban_duration_days=None,
         admin_service.warn_user(admin, _target_user(report), warning_message,
                                 report_id=str(report["_id"]))
     taken = ACTION_TAKEN[action]
-    Report.update(report["_id"], set_={
-        "status": NEW_STATUS.get(action, "reviewed"), "action_taken": taken,
-        "reviewed_by": parse_id(admin["_id"]), "reviewed_at": utcnow(),
-        "moderator_notes": notes or ""})
+    _mark_reviewed(admin, report, NEW_STATUS.get(action, "reviewed"), taken, notes)
     audit.record(admin, f"report.{action}", "report", report["_id"], action_taken=taken,
                  notes=notes, content_type=report["content_type"])
     return taken
+
+
+def _mark_reviewed(actor, report, status, taken, notes):
+    Report.update(report["_id"], set_={
+        "status": status, "action_taken": taken,
+        "reviewed_by": parse_id(actor["_id"]), "reviewed_at": utcnow(),
+        "moderator_notes": notes or ""})
+
+
+def record_review(actor, report, action_taken, notes=None):
+    """POST /api/reports/<id>/review: record an outcome decided elsewhere
+    (no enforcement, so a topic moderator cannot ban or delete through it)."""
+    if action_taken not in REVIEW_OUTCOMES:
+        raise ValidationFailed("Invalid action_taken")
+    status = "dismissed" if action_taken == "dismissed" else "reviewed"
+    _mark_reviewed(actor, report, status, action_taken, notes)
+    audit.record(actor, "report.review", "report", report["_id"], action_taken=action_taken,
+                 notes=notes, content_type=report["content_type"])
+
+
+def delete_report(admin, report_id):
+    """Hard delete (admin only; the caller checks), recorded with what was deleted."""
+    report = Report.get_or_404(report_id)
+    Report.delete(report["_id"])
+    audit.record(admin, "report.delete", "report", report["_id"], status=report["status"],
+                 content_type=report["content_type"], reporter_id=str(report["reporter_id"]))
 
 
 def reopen(admin, report_id, reason=None):

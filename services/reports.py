@@ -99,8 +99,21 @@ def submit_report(reporter, body):
     if reported is not None and str(reported) == str(reporter["_id"]):
         raise ValidationFailed("Cannot report yourself")
     return create_report(reporter, content_type, content_id, reason, description,
-                         reported_user_id=reported, topic_id=body.topic_id,
+                         reported_user_id=reported,
+                         topic_id=_topic_of(content_type, doc, body.topic_id),
                          content_snapshot=_snapshot(content_type, doc))
+
+
+def _topic_of(content_type, doc, claimed):
+    """The topic whose moderators may see and act on the report: the content's
+    own topic, never one the reporter names for content outside it (a private
+    message must not reach a topic's moderators). A user report may name one."""
+    if content_type == "user":
+        return claimed
+    if content_type == "comment" and doc:
+        post = get_db()["posts"].find_one({"_id": doc.get("post_id")}, {"topic_id": 1})
+        return post.get("topic_id") if post else None
+    return doc.get("topic_id") if doc and content_type in SOURCES else None
 
 
 def _snapshot(content_type, doc):
