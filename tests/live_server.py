@@ -92,7 +92,7 @@ class EventLog:
     def named(self, event):
         return [data for name, data in self.events if name == event]
 
-    def wait_for(self, event, predicate=lambda data: True, timeout=10):
+    def wait_for(self, event, predicate=lambda data: True, timeout=20):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for data in self.named(event):
