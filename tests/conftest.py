@@ -148,3 +148,32 @@ def emitted(monkeypatch):
 
     monkeypatch.setattr(socketio, "emit", record)
     return events
+
+
+class LiveDb:
+    """A database seeded through the ODM in-process and shared with real server
+    processes (tests/live_server.start_server) by name."""
+
+    def __init__(self, name, app):
+        self.name, self.app = name, app
+
+    def seed(self, build):
+        """Run `build()` in an app context of this database; returns its result."""
+        with self.app.app_context():
+            return build()
+
+    def users(self, count, **fields):
+        return self.seed(lambda: [factories.create_user(**fields) for _ in range(count)])
+
+
+@pytest.fixture
+def live_db(service_urls):
+    """A fresh database with every index, for tests that start server processes;
+    dropped afterwards."""
+    config = make_config(service_urls)
+    application = create_app(config)
+    with application.app_context():
+        models.create_indexes()
+    yield LiveDb(config.MONGO_DB_NAME, application)
+    application.extensions["mongo_client"].drop_database(config.MONGO_DB_NAME)
+    application.extensions["mongo_client"].close()

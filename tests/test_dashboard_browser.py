@@ -11,11 +11,8 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from pymongo import MongoClient
 
-from app import create_app
 from tests import factories
-from tests.conftest import make_config
 from tests.live_server import ROOT, signed_in_session, socket_for, start_server
 from utils.time import utcnow
 
@@ -61,12 +58,8 @@ def _seed(app):
 
 
 @pytest.fixture
-def seeded(service_urls):
-    config = make_config(service_urls)
-    app = create_app(config)
-    users = _seed(app)
-    yield config.MONGO_DB_NAME, users
-    MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
+def seeded(live_db):
+    return live_db.name, _seed(live_db.app)
 
 
 def test_admin_handles_reports_in_the_browser(service_urls, seeded):

@@ -10,18 +10,14 @@ import shutil
 import socket
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
-from pymongo import MongoClient
 
-from app import create_app
 from deploy.nginx import render
 from devservices import free_port
 from tests import factories
-from tests.conftest import make_config
 from tests.live_server import signed_in_session, socket_for, start_server
 
 pytestmark = pytest.mark.e2e
@@ -31,20 +27,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def seeded_users(service_urls):
-    config = make_config(service_urls)
-    app = create_app(config)
-    with app.app_context():
-        import models
+def seeded_users(live_db):
+    users = live_db.users(10)
 
-        models.create_indexes()
-        users = [factories.create_user(username=f"n{uuid.uuid4().hex[:10]}") for _ in range(10)]
-        # Presence events go to friends only: make them all friends.
+    def all_friends():  # presence events go to friends only
         for i, user in enumerate(users):
             for other in users[i + 1:]:
                 factories.make_friends(user, other)
-    yield config.MONGO_DB_NAME, users, app
-    MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
+
+    live_db.seed(all_friends)
+    return live_db.name, users, live_db.app
 
 
 def start_nginx(tmp_path, servers):

@@ -1,30 +1,17 @@
 """The real server process, signed in over HTTP, with a real Socket.IO client
 over the WebSocket transport: under gevent and under eventlet."""
-import uuid
 
 import pytest
-from pymongo import MongoClient
 
-from app import create_app
-from tests import factories
-from tests.conftest import make_config
 from tests.live_server import signed_in_session, socket_for, start_server
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def seeded(service_urls):
+def seeded(live_db):
     """A database with one user, built through the ODM, shared with the server."""
-    config = make_config(service_urls)
-    app = create_app(config)
-    with app.app_context():
-        import models
-
-        models.create_indexes()
-        user = factories.create_user()
-    yield config.MONGO_DB_NAME, user
-    MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
+    return live_db.name, live_db.users(1)[0]
 
 
 @pytest.mark.parametrize("async_mode", ["gevent", "eventlet"])

@@ -1,27 +1,15 @@
 """A friend request between two real browsers of the real server process (gevent):
 the recipient's WebSocket receives the event and the notification live."""
 import pytest
-from pymongo import MongoClient
 
-from app import create_app
-from tests import factories
-from tests.conftest import make_config
 from tests.live_server import signed_in_session, socket_for, start_server
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def two_users(service_urls):
-    config = make_config(service_urls)
-    app = create_app(config)
-    with app.app_context():
-        import models
-
-        models.create_indexes()
-        users = factories.create_user(), factories.create_user()
-    yield config.MONGO_DB_NAME, users
-    MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
+def two_users(live_db):
+    return live_db.name, live_db.users(2)
 
 
 def test_friend_request_reaches_the_recipient_live(service_urls, two_users):

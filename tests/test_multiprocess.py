@@ -3,33 +3,26 @@ and one database: a message sent through process A reaches a socket on
 process B, presence counts both, and a client that dropped its connection
 catches up with `after_message_id` and gets exactly what it missed."""
 import pytest
-from pymongo import MongoClient
 
-from app import create_app
 from models.chat_room import ChatRoom, ChatRoomMember
-from tests import factories
-from tests.conftest import make_config
 from tests.live_server import signed_in_session, socket_for, start_server
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def seeded(service_urls):
-    config = make_config(service_urls)
-    app = create_app(config)
-    with app.app_context():
-        import models
+def seeded(live_db):
+    alice, bob = live_db.users(2)
 
-        models.create_indexes()
-        alice, bob = factories.create_user(), factories.create_user()
+    def room_of_two():
         room = ChatRoom.insert(name="two-process", name_lower="two-process",
                                owner_id=alice["_id"], is_public=False, is_group_chat=True,
                                member_count=2)
         ChatRoomMember.insert(room_id=room["_id"], user_id=alice["_id"], role="owner")
         ChatRoomMember.insert(room_id=room["_id"], user_id=bob["_id"], role="member")
-    yield config.MONGO_DB_NAME, alice, bob, str(room["_id"])
-    MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
+        return room
+
+    return live_db.name, alice, bob, str(live_db.seed(room_of_two)["_id"])
 
 
 def joined(server, http, room_id):

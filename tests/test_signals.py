@@ -5,11 +5,7 @@ import time
 
 import pytest
 import requests
-from pymongo import MongoClient
 
-from app import create_app
-from tests import factories
-from tests.conftest import make_config
 from tests.live_server import signed_in_session, socket_for, start_server
 from utils import settings_reload
 from utils.text import content_filter
@@ -27,16 +23,8 @@ def wait_until(condition, timeout=10, what="condition"):
 
 
 @pytest.fixture
-def seeded(service_urls):
-    config = make_config(service_urls)
-    app = create_app(config)
-    with app.app_context():
-        import models
-
-        models.create_indexes()
-        user = factories.create_user()
-    yield config.MONGO_DB_NAME, user
-    MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
+def seeded(live_db):
+    return live_db.name, live_db.users(1)[0]
 
 
 def test_sighup_reloads_settings_and_refuses_a_bad_file(service_urls, seeded, tmp_path):

@@ -3,27 +3,15 @@ server processes: both on one process, and caller and callee on two processes
 whose relays travel through the Redis message queue. A stranger on the
 caller's process receives nothing."""
 import pytest
-from pymongo import MongoClient
 
-from app import create_app
-from tests import factories
-from tests.conftest import make_config
 from tests.live_server import signed_in_session, socket_for, start_server
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def seeded(service_urls):
-    config = make_config(service_urls)
-    app = create_app(config)
-    with app.app_context():
-        import models
-
-        models.create_indexes()
-        users = [factories.create_user() for _ in range(3)]
-    yield config.MONGO_DB_NAME, users
-    MongoClient(service_urls["mongo"]).drop_database(config.MONGO_DB_NAME)
+def seeded(live_db):
+    return live_db.name, live_db.users(3)
 
 
 @pytest.fixture
