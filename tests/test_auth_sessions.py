@@ -159,8 +159,7 @@ def test_backup_codes_need_a_fresh_authenticator_code(auth):
     assert response.status_code == 200 and len(response.get_json()["backup_codes"]) == 10
 
 
-def test_forwarded_for_is_ignored_without_trusted_proxies(auth, client):
-    user = auth.user()
+def test_forwarded_for_is_ignored_without_trusted_proxies(client):
     for n in range(6):
         response = client.post("/api/auth/login-passwordless",
                                json={"identifier": f"nobody{n}", "totp_code": "000000"},
