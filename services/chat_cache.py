@@ -14,29 +14,17 @@ that changes one of these facts calls the matching `invalidate_*` right after
 it commits (services/chat_rooms.py, topic_moderation.py, moderation.py).
 Values are MongoDB extended JSON, so ObjectIds and datetimes come back as such.
 """
-from datetime import timezone
-
-from bson import json_util
-from bson.json_util import JSONMode, JSONOptions
-
+from utils.cache import dump_doc as _dump
+from utils.cache import load_doc as _load
 from utils.redis_client import get_redis, key
 from utils.time import utcnow
 
 ROOM_TTL = 60
 FACTS_TTL = 60
 TOUCH_INTERVAL_MS = 1000
-_JSON = JSONOptions(json_mode=JSONMode.CANONICAL, tz_aware=True, tzinfo=timezone.utc)
 # What the send path reads of a room (not its pictures, which may be megabytes).
 ROOM_FIELDS = {name: 1 for name in ("topic_id", "name", "owner_id", "is_public",
                                     "is_group_chat", "settings", "voip_enabled")}
-
-
-def _dump(value):
-    return json_util.dumps(value, json_options=_JSON)
-
-
-def _load(raw):
-    return json_util.loads(raw, json_options=_JSON)
 
 
 def room_key(room_id):

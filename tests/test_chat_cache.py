@@ -6,7 +6,9 @@ import pytest
 from models.chat_room import ChatRoom
 from models.notification import Notification
 from services import chat_cache
+from models.user import User
 from tests.chat_helpers import create_group, create_room, make_topic, send
+from utils.auth import CachedUser, _load_user, session_user_key
 from utils.redis_client import get_redis
 
 
@@ -134,9 +136,9 @@ def _mongo_commands():
             for sample in metric.samples if sample.name.endswith("_count")}
 
 
-def test_a_steady_send_is_one_insert_and_the_session_lookup(app, auth):
-    """The hot path's MongoDB work in a group chat: the insert, and the signed-in
-    user's lookup. (A public topic room also reads its topic, for visibility.)"""
+def test_a_steady_send_is_one_insert(app, auth):
+    """The hot path's MongoDB work in a group chat is the insert alone. (A public
+    topic room also reads its topic, for visibility.)"""
     _, alice = auth.signed_in()
     group = create_group(alice, "crew")
     assert send(alice, group["id"], "warm").status_code == 201
@@ -147,5 +149,35 @@ def test_a_steady_send_is_one_insert_and_the_session_lookup(app, auth):
     after = _mongo_commands()
     delta = {name: after[name] - before.get(name, 0) for name in after
              if after[name] != before.get(name, 0)}
-    assert delta.get("insert") == 1, delta
-    assert sum(delta.values()) <= 2, delta
+    assert delta == {"insert": 1}, delta
+
+
+# ----- the signed-in user's cache (utils/auth.session_user) -----
+
+def test_a_ban_written_to_the_user_refuses_the_next_request(app, auth):
+    """Even with the sessions left alone, the cached user is dropped by the write."""
+    user, client = auth.signed_in()
+    assert client.get("/api/auth/me").status_code == 200  # cached now
+    with app.app_context():
+        assert get_redis().exists(session_user_key(user["_id"]))
+        User.update(user["_id"], set_={"is_banned": True})
+    assert client.get("/api/chat-rooms/group/list").status_code == 401
+
+
+def test_a_profile_change_shows_in_the_next_request(app, auth):
+    user, client = auth.signed_in()
+    assert client.get("/api/auth/me").status_code == 200
+    with app.app_context():
+        User.update(user["_id"], set_={"country_code": "NZ"})
+    assert client.get("/api/auth/me").get_json()["user"]["country_code"] == "NZ"
+
+
+def test_the_cached_user_holds_no_secret_and_still_reads_one(app, auth):
+    user, client = auth.signed_in()
+    assert client.get("/api/auth/me").status_code == 200
+    with app.app_context():
+        raw = get_redis().get(session_user_key(user["_id"]))
+        assert "password_hash" not in raw and str(user["_id"]) in raw
+        cached = _load_user(str(user["_id"]))
+        assert isinstance(cached, CachedUser)
+        assert cached["password_hash"] == user["password_hash"]
