@@ -101,15 +101,23 @@ def seq_key(stream):
     return key("seq", stream)
 
 
+_INCR_IF_SET = """
+if redis.call('exists', KEYS[1]) == 1 then return redis.call('incr', KEYS[1]) end
+return false
+"""
+
+
 def next_seq(stream, seed):
     """The next seq of `stream`. When the Redis key is missing (first use, a flush)
     it is first set to `seed()`, the highest seq already handed out, so a seq is
     never reused; SET NX makes concurrent seeders agree."""
     redis = get_redis()
     name = seq_key(stream)
-    if not redis.exists(name):
+    value = redis.eval(_INCR_IF_SET, 1, name)  # one round trip on the hot path
+    if value is None:
         redis.set(name, int(seed()), nx=True)
-    return redis.incr(name)
+        value = redis.incr(name)
+    return int(value)
 
 
 # ----- last_activity / message_count, folded out of the hot path -----
