@@ -138,6 +138,8 @@ class Config:
         # --- operations: reloadable settings, shutdown (issue 7) ---
         self.SETTINGS_FILE = env_str("SETTINGS_FILE")
         self.SHUTDOWN_GRACE_SECONDS = env_int("SHUTDOWN_GRACE_SECONDS", 20)
+        # rooms' message_count/last_activity lag by at most this (services/chat_cache.py)
+        self.CHAT_COUNTER_FLUSH_SECONDS = float(env_str("CHAT_COUNTER_FLUSH_SECONDS", "1"))
         self.RATE_LIMITS = {}
         self.SLOW_MODE_DEFAULT_SECONDS = env_int("SLOW_MODE_DEFAULT_SECONDS", 0)
         self.METRICS_TOKEN = env_str("METRICS_TOKEN")  # set: /metrics wants this bearer token
@@ -171,6 +173,7 @@ class TestingConfig(Config):
         self.PRESENCE_HEARTBEAT_SECONDS = 0  # tests call the sweep directly
         self.PRESENCE_COUNT_INTERVAL = 0  # broadcast at once, so tests see it
         self.VOIP_CLEANUP_INTERVAL = 0  # tests run the call sweep directly (or switch it on)
+        self.CHAT_COUNTER_FLUSH_SECONDS = 0  # tests call chat_cache.flush_all directly
         self.LOG_FORMAT = "text"
         self.LOG_LEVEL = "WARNING"
 

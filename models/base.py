@@ -166,6 +166,20 @@ class BaseModel:
         return cls.collection().count_documents(query)
 
     # ----- writing -----
+    # Callbacks run with the ObjectId after `update`/`delete` of a document of a
+    # collection, so caches of single documents (utils/auth's signed-in user) drop
+    # their copy. Writes that bypass update/delete must invalidate by themselves.
+    _write_hooks: dict = {}
+
+    @classmethod
+    def on_write(cls, hook):
+        BaseModel._write_hooks.setdefault(cls.collection_name, []).append(hook)
+
+    @classmethod
+    def _written(cls, oid):
+        for hook in BaseModel._write_hooks.get(cls.collection_name, ()):
+            hook(oid)
+
     @classmethod
     def update(cls, doc_id, set_=None, unset=None, extra=None, query=None):
         """Apply `$set`/`$unset` (plus any `extra` operators) and return the new document."""
@@ -176,8 +190,10 @@ class BaseModel:
         update["$set"] = {**(set_ or {}), "updated_at": utcnow()}
         if unset:
             update["$unset"] = {name: "" for name in unset}
-        return cls.collection().find_one_and_update(
+        doc = cls.collection().find_one_and_update(
             {"_id": oid, **(query or {})}, update, return_document=ReturnDocument.AFTER)
+        cls._written(oid)
+        return doc
 
     @classmethod
     def mark_deleted(cls, doc_id, **extra_fields):
@@ -201,7 +217,11 @@ class BaseModel:
     @classmethod
     def delete(cls, doc_id):
         oid = parse_id(doc_id)
-        return oid is not None and cls.collection().delete_one({"_id": oid}).deleted_count == 1
+        if oid is None:
+            return False
+        deleted = cls.collection().delete_one({"_id": oid}).deleted_count == 1
+        cls._written(oid)
+        return deleted
 
     # ----- output -----
     @classmethod

@@ -17,7 +17,7 @@ from models.chat_room_invitation import ChatRoomInvitation
 from models.topic import Topic
 from models.user import User
 from schemas import is_https_url
-from services import chat_access, presence, realtime, topic_access
+from services import chat_access, chat_cache, presence, realtime, topic_access
 from services.blocks import is_blocked, is_blocked_either
 from services.content_settings import exclude_hidden
 from services.images import clean_image
@@ -84,6 +84,7 @@ def _insert_room(user, name, topic_id, is_public, is_group, body, tags=()):
         picture=_picture(body.picture), background_picture=_picture(body.background_picture),
         member_count=1, last_activity=utcnow())
     ChatRoomMember.insert(room_id=room["_id"], user_id=user["_id"], role="owner")
+    chat_cache.invalidate_facts(room["_id"], user["_id"])
     return room
 
 
@@ -187,6 +188,7 @@ def update_settings(room_id, user, body):
 def _apply(room, user, changes, kind):
     if changes:
         room = ChatRoom.update(room["_id"], set_=changes)
+        chat_cache.invalidate_room(room["_id"])
         payload = {"room_id": str(room["_id"]), "type": kind,
                    **{name: room.get(name) for name in changes if name != "name_lower"}}
         realtime.emit("chat_room_updated", payload, room=socket_room(room["_id"]))
@@ -203,13 +205,16 @@ def delete_room(room_id, user):
                           public_before_deletion=bool(room.get("is_public")),
                           deletion_status="pending",
                           permanent_delete_at=now + timedelta(days=7))
+    chat_cache.invalidate_room(room["_id"])
     realtime.emit("chat_room_updated", {"room_id": str(room["_id"]), "type": "deleted"},
                   room=socket_room(room["_id"]))
 
 
 def approve_deletion(room_id):
     """Admin approval of a pending deletion; the room stays gone. None if not pending."""
-    return ChatRoom.approve_pending_deletion(room_id)
+    approved = ChatRoom.approve_pending_deletion(room_id)
+    chat_cache.invalidate_room(room_id)
+    return approved
 
 
 def restore_deletion(room_id, **extra_fields):
@@ -220,6 +225,7 @@ def restore_deletion(room_id, **extra_fields):
     was_public = room.get("public_before_deletion", not room.get("is_group_chat"))
     restored = ChatRoom.restore_pending_deletion(room["_id"], is_public=bool(was_public),
                                                  **extra_fields)
+    chat_cache.invalidate_room(room["_id"])
     if restored is not None:
         realtime.emit("chat_room_updated", {"room_id": str(room["_id"]), "type": "restored"},
                       room=socket_room(room["_id"]))
@@ -235,6 +241,7 @@ def _add_member(room, user_id, role="member", added_by=None):
                               added_by=added_by)
     except DuplicateKeyError:
         return False
+    chat_cache.invalidate_facts(room["_id"], user_id)
     ChatRoom.collection().update_one({"_id": room["_id"]},
                                      {"$inc": {"member_count": 1},
                                       "$set": {"last_activity": utcnow()}})
@@ -244,6 +251,7 @@ def _add_member(room, user_id, role="member", added_by=None):
 def _remove_member(room, user_id):
     removed = ChatRoomMember.collection().delete_one(
         {"room_id": room["_id"], "user_id": parse_id(user_id)}).deleted_count
+    chat_cache.invalidate_facts(room["_id"], user_id)
     if removed:
         ChatRoom.collection().update_one({"_id": room["_id"]}, {"$inc": {"member_count": -1}})
     return bool(removed)
@@ -348,6 +356,7 @@ def ban(room_id, actor, target_id):
         ChatRoomBan.insert(room_id=room["_id"], user_id=target["_id"], banned_by=actor["_id"])
     except DuplicateKeyError:
         pass
+    chat_cache.invalidate_facts(room["_id"], target["_id"])
     _remove_member(room, target["_id"])
     evict_sockets(room["_id"], target["_id"])
 
@@ -356,6 +365,7 @@ def unban(room_id, actor, target_id):
     room = _room_with_level(room_id, actor, MODERATOR, "Permission denied")
     target = User.get_or_404(target_id, "User not found")
     ChatRoomBan.collection().delete_one({"room_id": room["_id"], "user_id": target["_id"]})
+    chat_cache.invalidate_facts(room["_id"], target["_id"])
 
 
 def add_moderator(room_id, actor, target_id):
@@ -365,6 +375,7 @@ def add_moderator(room_id, actor, target_id):
     if member is None or member["role"] != "member":
         raise Forbidden("Permission denied or user is not a plain member")
     ChatRoomMember.update(member["_id"], set_={"role": "moderator"})
+    chat_cache.invalidate_facts(room["_id"], target["_id"])
 
 
 def remove_moderator(room_id, actor, target_id):
@@ -373,6 +384,7 @@ def remove_moderator(room_id, actor, target_id):
     if member is None or member["role"] != "moderator":
         raise Forbidden("Permission denied or user is not a moderator")
     ChatRoomMember.update(member["_id"], set_={"role": "member"})
+    chat_cache.invalidate_facts(room["_id"], member["user_id"])
 
 
 def mute(room_id, user, minutes):

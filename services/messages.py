@@ -11,17 +11,16 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from models.base import parse_id
-from models.chat_room import MODERATOR, OWNER, ChatRoom, ChatRoomMember
+from models.chat_room import MODERATOR, OWNER, ROLE_LEVEL, ChatRoom, ChatRoomMember
 from models.message import Counter, Message
 from models.topic import TopicMember
 from models.user import User
-from services import chat_access, realtime, topic_access
+from services import chat_access, chat_cache, realtime, topic_access
 from services.file_storage import store_attachments
 from services.mentions import notify_mentions
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.rate_limit import cooldown, enforce
 from utils.text import clean_message
-from utils.time import utcnow
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 100
@@ -48,44 +47,68 @@ def check_send_rate(user):
 
 
 def next_seq(stream):
+    """The stream's next seq. Rooms and topics: a Redis INCR (no MongoDB round trip),
+    seeded from the highest seq stored when the counter key is missing. Other streams
+    (DMs, whose clear-history reads the counter) keep the MongoDB counter."""
+    if stream.startswith(("room:", "topic:")):
+        return chat_cache.next_seq(stream, lambda: _highest_seq(stream))
     return Counter.next_value(stream)
+
+
+def _highest_seq(stream):
+    """The highest seq handed out in `stream` ("room:<id>" or "topic:<id>"): the stored
+    messages' (deleted ones too) and the old MongoDB counter's, whichever is higher."""
+    kind, _, place = stream.partition(":")
+    query = ({"chat_room_id": parse_id(place)} if kind == "room"
+             else {"topic_id": parse_id(place), "chat_room_id": None})
+    last = Message.find_one(query, include_deleted=True, sort=[("seq", DESCENDING)],
+                            projection={"seq": 1})
+    counter = Counter.get(stream)
+    return max(last["seq"] if last else 0, counter["value"] if counter else 0)
 
 
 # ----- sending -----
 
 def check_send_room(room_id, user):
-    """The room `user` may post in (404 unknown, 403 banned / not a member of a private room).
+    """The room `user` may post in (404 unknown, 403 banned / not a member of a private room)
+    and the user's role there.
 
     The same rules as chat_access.can_read, written out so each is asked once
-    on this hot path.
+    on this hot path, from the Redis cache of the room and of the (room, user)
+    facts (services/chat_cache.py: invalidated by every write that changes them).
     """
-    room = ChatRoom.get_or_404(room_id)
-    if chat_access.is_banned(room["_id"], user["_id"]):
+    room = chat_cache.room(room_id)
+    if room is None:
+        raise NotFound("Chat room not found")
+    facts = chat_cache.facts(room, user["_id"])
+    if facts["banned"]:
         raise Forbidden("You are banned from this chat room")
-    if room.get("topic_id") is not None:
-        topic_access.require_not_banned(room["topic_id"], user)
+    if facts["topic_banned"]:
+        raise Forbidden("You are banned from this topic")
     if room.get("is_public") and not room.get("is_group_chat"):
         allowed = chat_access._topic_visible(room, user)
     else:
-        allowed = chat_access.is_member(room["_id"], user["_id"])
+        allowed = facts["role"] is not None
     if not allowed:
         raise Forbidden("You are not a member of this chat room")
-    return room
+    return room, facts["role"]
 
 
 def send_room_message(room_id, user, body):
     """Store one message in a chat room and deliver it; returns (public message, created)."""
-    room = check_send_room(room_id, user)
+    room, role = check_send_room(room_id, user)
     # _store saves the room's topic_id too: look the retry up under the same keys.
     existing = _existing(room["_id"], room.get("topic_id"), user, body.client_message_id)
     if existing is not None:
         return message_view(existing, room=room, can_delete=True), False
     check_send_rate(user)
-    _check_slow_mode(room, user)
+    _check_slow_mode(room, user, role)
     content = message_content(body, media_placeholder=False)
     doc, created = _store(user, body, content, chat_room_id=room["_id"],
                           topic_id=room.get("topic_id"), stream=f"room:{room['_id']}")
-    message = message_view(doc, room=room, can_delete=True, authors={user["_id"]: user})
+    roles = {user["_id"]: role} if role in ("owner", "moderator") else {}
+    message = message_view(doc, room=room, can_delete=True, authors={user["_id"]: user},
+                           roles=roles)
     if created:
         notify_room_message(room, message)
         notify_room_mentions(room, user, doc)
@@ -112,9 +135,9 @@ def send_topic_message(topic_id, user, body):
     return message, created
 
 
-def _check_slow_mode(room, user):
+def _check_slow_mode(room, user, role):
     seconds = int((room.get("settings") or {}).get("slow_mode_seconds") or 0)
-    if seconds and chat_access.permission_level(room, user) < MODERATOR:
+    if seconds and ROLE_LEVEL.get(role, 0) < MODERATOR:
         if not cooldown(f"slow:{room['_id']}:{user['_id']}", seconds):
             raise ValidationFailed(f"Slow mode is on: one message every {seconds} seconds")
 
@@ -144,8 +167,7 @@ def _store(user, body, content, chat_room_id, topic_id, stream):
 
 
 def notify_room_message(room, message):
-    ChatRoom.collection().update_one(
-        {"_id": room["_id"]}, {"$set": {"last_activity": utcnow()}, "$inc": {"message_count": 1}})
+    chat_cache.touch_room(room["_id"])  # message_count / last_activity, at most 1 write/s
     realtime.emit("new_chat_room_message", message, room=f"chat_room_{room['_id']}")
 
 

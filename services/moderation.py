@@ -123,8 +123,10 @@ def _clear_room_picture(admin, kind, room_id, reason):
     """A room's picture or background is cleared; deleting a whole room is
     the room owner's flow (pending deletions), not a report action."""
     from models.chat_room import ChatRoom
+    from services import chat_cache
 
     field = {"chatroom_background": "background_picture"}.get(kind, "picture")
     if ChatRoom.update(room_id, set_={field: None}) is None:
         raise NotFound("Chat room not found")
+    chat_cache.invalidate_room(room_id)
     audit.record(admin, f"chatroom.clear_{field}", "chatroom", room_id, reason=reason)

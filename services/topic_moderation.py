@@ -11,7 +11,7 @@ from models.post import Post
 from models.topic import MODERATOR, OWNER, Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.user import User
-from services import presence
+from services import chat_cache, presence
 from services.chat_rooms import remove_from_topic_rooms
 from services.content_cache import invalidate_topic
 from services.topic_access import is_banned, permission_level, visible_topic_or_404
@@ -80,6 +80,7 @@ def ban_user(topic_id, actor, user_id, reason=""):
                         banned_by=parse_id(actor["_id"]), reason=reason or "")
     except DuplicateKeyError:
         raise ValidationFailed("User is already banned from this topic") from None
+    chat_cache.invalidate_topic_facts(topic["_id"], target["_id"])  # its rooms' send checks
     removed = TopicMember.collection().delete_one(
         {"topic_id": topic["_id"], "user_id": target["_id"]}).deleted_count
     if removed:
@@ -137,6 +138,7 @@ def unban_user(topic_id, actor, user_id):
             {"topic_id": topic["_id"], "user_id": oid}).deleted_count:
         raise ValidationFailed("User is not banned from this topic")
     invalidate_topic(topic["_id"])
+    chat_cache.invalidate_topic_facts(topic["_id"], oid)
     return True
 
 

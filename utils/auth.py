@@ -4,8 +4,63 @@ from functools import wraps
 from flask import g, session
 
 from models.user import User
+from utils.cache import cache_key, dump_doc, load_doc
 from utils.errors import Forbidden, Unauthorized
+from utils.redis_client import get_redis
 from utils.time import utcnow
+
+# The signed-in user is read on every request and socket event: it is cached in
+# Redis for SESSION_USER_TTL seconds, and dropped on every User.update/delete
+# (BaseModel write hook below), so a ban, an unban, a deletion or a profile
+# change is seen by the very next request. Private fields (password hash, TOTP
+# secret, codes) are never copied to Redis: see CachedUser.
+SESSION_USER_TTL = 30
+_PRIVATE_FIELDS = frozenset(name for name, field in User.fields.items() if field.private)
+
+
+def session_user_key(user_id):
+    return cache_key("session_user", user_id)
+
+
+User.on_write(lambda user_id: get_redis().delete(session_user_key(user_id)))
+
+
+class CachedUser(dict):
+    """A user document from the cache, without its private fields; reading one of
+    those loads the document from MongoDB (once)."""
+
+    _loaded = False
+
+    def _load(self, name):
+        if name in _PRIVATE_FIELDS and not self._loaded:
+            self._loaded = True
+            fresh = User.get(dict.__getitem__(self, "_id"))
+            if fresh is not None:
+                dict.update(self, fresh)
+
+    def __getitem__(self, name):
+        self._load(name)
+        return dict.__getitem__(self, name)
+
+    def get(self, name, default=None):
+        self._load(name)
+        return dict.get(self, name, default)
+
+    def __contains__(self, name):
+        self._load(name)
+        return dict.__contains__(self, name)
+
+
+def _load_user(user_id):
+    redis = get_redis()
+    raw = redis.get(session_user_key(user_id))
+    if raw is not None:
+        return CachedUser(load_doc(raw))
+    user = User.get(user_id)
+    if user is not None:
+        public = {name: value for name, value in user.items() if name not in _PRIVATE_FIELDS}
+        redis.set(session_user_key(user_id), dump_doc(public), ex=SESSION_USER_TTL)
+    return user
 
 
 def ban_is_active(user):
@@ -30,7 +85,7 @@ def session_user():
     user = None
     user_id = session.get("user_id") if session.get("authenticated") else None
     if user_id:
-        user = User.get(user_id)
+        user = _load_user(user_id)
         if user is None or ban_is_active(user):
             session.clear()
             user = None

@@ -12,6 +12,10 @@ goes here: anything that depends on the caller is computed per request.
 """
 import hashlib
 import json
+from datetime import timezone
+
+from bson import json_util
+from bson.json_util import JSONMode, JSONOptions
 
 from utils.redis_client import get_redis, key
 
@@ -65,3 +69,15 @@ def bump(*namespaces):
 
 def versioned_key(namespace, *parts):
     return cache_key(namespace, f"v{version(namespace)}", *parts)
+
+
+# MongoDB documents as extended JSON: ObjectIds and tz-aware datetimes come back as such.
+_DOC_JSON = JSONOptions(json_mode=JSONMode.CANONICAL, tz_aware=True, tzinfo=timezone.utc)
+
+
+def dump_doc(doc):
+    return json_util.dumps(doc, json_options=_DOC_JSON)
+
+
+def load_doc(raw):
+    return json_util.loads(raw, json_options=_DOC_JSON)
