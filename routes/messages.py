@@ -3,7 +3,6 @@ from flask import Blueprint, request
 
 from schemas.chat import DeleteMessageIn, MessageBody, PrivateMessageIn, ReportIn
 from services import messages, private_messages
-from services.reports import create_report
 from utils.auth import current_user, login_required, session_user
 from utils.errors import ValidationFailed
 from utils.responses import done, ok
@@ -105,8 +104,5 @@ def delete_message(message_id):
 @login_required
 def report_message(message_id):
     body = parse_body(ReportIn)
-    message = messages.get_message(message_id, current_user())
-    report = create_report(current_user(), "message", message["id"], body.reason,
-                           body.description, reported_user_id=message["user_id"],
-                           content_snapshot={"content": message["content"]})
+    report = messages.report_message(message_id, current_user(), body.reason, body.description)
     return ok({"report_id": str(report["_id"])}, message="Message reported")

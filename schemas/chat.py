@@ -115,9 +115,6 @@ class RoomRef(Schema):
     room_id: str = Field(min_length=1, max_length=64)
 
 
-class TopicRef(Schema):
-    topic_id: str = Field(min_length=1, max_length=64)
-
 
 class TypingIn(Schema):
     topic_id: Optional[str] = None

@@ -15,7 +15,7 @@ from models.chat_room import MODERATOR, OWNER, ROLE_LEVEL, ChatRoom, ChatRoomMem
 from models.message import Counter, Message
 from models.topic import TopicMember
 from models.user import User
-from services import chat_access, chat_cache, realtime, topic_access
+from services import chat_access, chat_cache, realtime, reports, topic_access
 from services.file_storage import store_attachments
 from services.mentions import notify_mentions
 from utils.errors import Forbidden, NotFound, ValidationFailed
@@ -232,6 +232,13 @@ def get_message(message_id, user):
     doc = Message.get_or_404(message_id)
     room, topic = _readable_place(doc, user)
     return message_view(doc, room=room, topic=topic)
+
+
+def report_message(message_id, user, reason, description=""):
+    """Report a message the caller can read (the report names its topic)."""
+    doc = Message.get_or_404(message_id)
+    _readable_place(doc, user)
+    return reports.report_content(user, "message", doc["_id"], reason, description)
 
 
 def _readable_place(doc, user):

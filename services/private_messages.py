@@ -20,7 +20,7 @@ from services.blocks import is_blocked
 from services.file_storage import store_attachments
 from services.messages import check_send_rate, message_content, next_seq
 from services.notifications import NotificationService
-from services.reports import create_report
+from services.reports import report_content
 from utils.errors import Forbidden, NotFound
 from utils.time import utcnow
 
@@ -338,10 +338,8 @@ def delete_conversation_for_me(user, other_user_id):
 
 
 def report(user, message_id, reason, description=""):
-    doc = _party_message(user, message_id)
-    return create_report(user, "private_message", doc["_id"], reason, description,
-                         reported_user_id=doc["from_user_id"],
-                         content_snapshot={"content": doc["content"]})
+    doc = _party_message(user, message_id)  # only the two parties may report it
+    return report_content(user, "private_message", doc["_id"], reason, description)
 
 
 def get_private_message_for_admin(message_id):

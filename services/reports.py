@@ -94,13 +94,21 @@ def submit_report(reporter, body):
         # reporter may report several users, each once.
         content_type = "profile_image" if content_type == "profile_image" else "user"
         content_id = body.reported_user_id
+    return report_content(reporter, content_type, content_id, reason, description,
+                          reported_user_id=body.reported_user_id, claimed_topic=body.topic_id)
+
+
+def report_content(reporter, content_type, content_id, reason, description="",
+                   reported_user_id=None, claimed_topic=None):
+    """Store a report of one item: the server finds its author, its topic and a
+    snapshot. Every "report" endpoint ends here, after its own access check."""
     doc = fetch_content(content_type, content_id)
-    reported = author_of(content_type, doc) or parse_id(body.reported_user_id)
+    reported = author_of(content_type, doc) or parse_id(reported_user_id)
     if reported is not None and str(reported) == str(reporter["_id"]):
         raise ValidationFailed("Cannot report yourself")
     return create_report(reporter, content_type, content_id, reason, description,
                          reported_user_id=reported,
-                         topic_id=_topic_of(content_type, doc, body.topic_id),
+                         topic_id=_topic_of(content_type, doc, claimed_topic),
                          content_snapshot=_snapshot(content_type, doc))
 
 
