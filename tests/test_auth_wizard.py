@@ -222,3 +222,27 @@ def test_password_registration_and_login_for_api_clients(app, client, make_clien
     assert ok.status_code == 200 and ok.get_json()["user"]["username"] == "bob"
     with app.app_context():
         assert User.by_username("bob")["password_hash"].startswith("$argon2id$")
+
+
+def test_resend_login_email_code_waits_for_its_cooldown(app, auth, client):
+    user = auth.user(preferences={"language": "en", "email_2fa_enabled": True})
+    # Nobody is waiting for a sign-in code yet: nothing to resend.
+    assert client.post("/api/auth/resend-login-email-2fa",
+                       json={"user_id": str(user["_id"])}).status_code == 400
+    client.post("/api/auth/login-passwordless", json={
+        "identifier": user["username"], "totp_code": pyotp.TOTP(user["totp_secret"]).now()})
+    early = client.post("/api/auth/resend-login-email-2fa", json={"user_id": str(user["_id"])})
+    assert early.status_code == 400 and early.get_json()["retry_after"] > 0
+    advance_clock(timedelta(seconds=61))
+    later = client.post("/api/auth/resend-login-email-2fa", json={"user_id": str(user["_id"])})
+    assert later.status_code == 200 and later.get_json()["cooldown"] == 60
+    assert client.post("/api/auth/verify-login-email-2fa", json={
+        "user_id": str(user["_id"]), "code": last_code(app, user["email"])}).status_code == 200
+
+
+def test_session_endpoint_shape(auth, client):
+    assert client.get("/api/auth/session").get_json()["authenticated"] is False
+    user = auth.user()
+    auth.login(user, client)
+    body = client.get("/api/auth/session").get_json()
+    assert body["authenticated"] is True and body["user_id"] == str(user["_id"])
