@@ -1,31 +1,28 @@
-"""A small sliding-window rate limiter in Redis, usable from routes, services and
-socket handlers alike (flask-limiter only covers HTTP routes).
-
-Each hit is a member of a sorted set scored by its time; the window is the set
-trimmed to the last `window` seconds. Shared by every process through Redis.
+"""Per-user budgets usable from services and socket handlers alike (Flask-Limiter
+only decorates HTTP routes), on the same library and Redis: a moving window
+from `limits`, shared by every process.
 """
-import time
-import uuid
+from flask import current_app
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from utils.errors import RateLimited
 from utils.redis_client import get_redis, key
 
 
+def _window():
+    extensions = current_app.extensions
+    if "moving_window" not in extensions:
+        storage = storage_from_string(current_app.config["REDIS_URL"])
+        extensions["moving_window"] = MovingWindowRateLimiter(storage)
+    return extensions["moving_window"]
+
+
 def hit(name, limit, window, count=1):
-    """Record `count` hits on `name`; True when they are within `limit` per `window`
-    seconds. A refused batch (count > 1) is taken back so it does not burn the budget."""
-    now = time.time()
-    bucket = key("rl", name)
-    members = {f"{now}:{uuid.uuid4().hex[:8]}:{n}": now for n in range(count)}
-    pipe = get_redis().pipeline()
-    pipe.zremrangebyscore(bucket, 0, now - window)
-    pipe.zadd(bucket, members)
-    pipe.zcard(bucket)
-    pipe.expire(bucket, int(window) + 1)
-    _, _, total, _ = pipe.execute()
-    if total > limit and count > 1:
-        get_redis().zrem(bucket, *members)
-    return total <= limit
+    """Take `count` from the budget `name` (`limit` per `window` seconds); False when
+    it does not fit, and then nothing is taken (a refused batch burns no budget)."""
+    return _window().hit(RateLimitItemPerSecond(limit, window), "parley", name, cost=count)
 
 
 def enforce(name, limit, window, message="Rate limit exceeded.", count=1):
@@ -37,8 +34,6 @@ def enforce(name, limit, window, message="Rate limit exceeded.", count=1):
 def enforce_setting(setting, user_id, message, count=1):
     """`enforce` on the per-user budget `<setting>_LIMIT` per `<setting>_WINDOW`
     seconds of the app's config (config.py, "content write limits")."""
-    from flask import current_app
-
     config = current_app.config
     enforce(f"{setting.lower()}:{user_id}", config[f"{setting}_LIMIT"],
             config[f"{setting}_WINDOW"], message, count)
