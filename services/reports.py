@@ -176,10 +176,33 @@ def enrich(reports):
     ids = {r[k] for r in reports for k in ("reporter_id", "reported_user_id") if r.get(k)}
     users = {u["_id"]: u for u in User.find({"_id": {"$in": list(ids)}},
                                             projection={"username": 1, "is_banned": 1})}
-    return [_admin_view(report, users) for report in reports]
+    contents = _fetch_contents(reports)
+    return [_admin_view(report, users, contents) for report in reports]
 
 
-def _admin_view(report, users):
+def _fetch_contents(reports):
+    """`{(content_type, content_id): doc}` with one query per collection, not one per
+    report (private messages, rare, go through their service one by one)."""
+    wanted = {}
+    for report in reports:
+        content_type, oid = report["content_type"], parse_id(report.get("content_id"))
+        if oid is not None:
+            wanted.setdefault(content_type, set()).add(oid)
+    found = {}
+    for content_type, oids in wanted.items():
+        if content_type in ("user", "profile_image"):
+            collection = "users"
+        elif content_type in SOURCES and content_type != "private_message":
+            collection = SOURCES[content_type][0]
+        else:
+            found.update({(content_type, oid): fetch_content(content_type, oid) for oid in oids})
+            continue
+        for doc in get_db()[collection].find({"_id": {"$in": list(oids)}}):
+            found[(content_type, doc["_id"])] = doc
+    return found
+
+
+def _admin_view(report, users, contents):
     view = Report.to_public(report)
     view.pop("content_snapshot", None)
     reporter = users.get(report.get("reporter_id"))
@@ -193,8 +216,8 @@ def _admin_view(report, users):
                            "is_banned": bool(reported.get("is_banned"))} if reported else None),
         "reported_username": reported["username"] if reported else None,
     })
-    live = content_data(report["content_type"],
-                        fetch_content(report["content_type"], report.get("content_id")))
+    doc = contents.get((report["content_type"], parse_id(report.get("content_id"))))
+    live = content_data(report["content_type"], doc)
     # What was reported stays visible even if the content was since deleted or blanked.
     snapshot = to_json_safe(report.get("content_snapshot")) or {}
     merged = {**snapshot, **{k: v for k, v in live.items() if v is not None and v != ""}}
