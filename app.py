@@ -10,7 +10,7 @@ from config import load_config
 from devservices import ensure_services
 from extensions import cors, limiter, server_session, socketio
 from routes import register_blueprints
-from services import chat_cache, email_service, metrics, presence, voip_cleanup
+from services import chat_cache, email_service, email_worker, metrics, presence, voip_cleanup
 from socketio_handlers import register_socket_handlers
 from utils.errors import register_error_handlers
 from utils.logging_setup import configure_logging, init_request_ids
@@ -45,6 +45,7 @@ def create_app(config=None):
     presence.start(app)  # heartbeat + dead-process sweep (PRESENCE_HEARTBEAT_SECONDS)
     voip_cleanup.start(app)  # call cleanup task (VOIP_CLEANUP_INTERVAL; off in tests)
     chat_cache.start(app)  # room counters flush (CHAT_COUNTER_FLUSH_SECONDS; off in tests)
+    email_worker.start(app)  # notification email queue (EMAIL_QUEUE_INTERVAL; off in tests)
     return app
 
 

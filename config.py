@@ -125,6 +125,16 @@ class Config:
         self.SENDGRID_API_KEY = env_str("SENDGRID_API_KEY")
         self.SENDGRID_API_URL = env_str("SENDGRID_API_URL", "https://api.sendgrid.com")
 
+        # --- notification emails: missed messages, digest, unsubscribe (issue 15) ---
+        self.EMAIL_NOTIFY_ENABLED = env_bool("EMAIL_NOTIFY_ENABLED", True)
+        self.EMAIL_NOTIFY_DELAY = float(env_str("EMAIL_NOTIFY_DELAY", "120"))  # seconds
+        self.EMAIL_QUEUE_INTERVAL = float(env_str("EMAIL_QUEUE_INTERVAL", "15"))  # 0: no worker
+        self.EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
+        self.EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)  # doubles per try
+        self.EMAIL_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("EMAIL_UNSUBSCRIBE_MAX_AGE_DAYS", 60)
+        self.EMAIL_LINK_BASE_URL = env_str("EMAIL_LINK_BASE_URL", self.FRONTEND_URL)
+        self.EMAIL_DIGEST_HOUR = env_int("EMAIL_DIGEST_HOUR", 7)  # UTC hour digests go out
+
         # --- voice calls (WebRTC signalling) ---
         self.VOIP_STUN_URLS = env_list("VOIP_STUN_URLS", [
             "stun:stun.l.google.com:19302", "stun:stun1.l.google.com:19302"])
@@ -174,6 +184,7 @@ class TestingConfig(Config):
         self.PRESENCE_COUNT_INTERVAL = 0  # broadcast at once, so tests see it
         self.VOIP_CLEANUP_INTERVAL = 0  # tests run the call sweep directly (or switch it on)
         self.CHAT_COUNTER_FLUSH_SECONDS = 0  # tests call chat_cache.flush_all directly
+        self.EMAIL_QUEUE_INTERVAL = 0  # tests call email_worker.drain directly
         self.LOG_FORMAT = "text"
         self.LOG_LEVEL = "WARNING"
 

@@ -87,6 +87,11 @@ class Preferences(Schema):
             raise ValueError("Invalid theme")
         if value.get("language") not in (None, "en", "pt"):
             raise ValueError("Invalid language")
+        # email settings (issue 15)
+        if not isinstance(value.get("email_missed_messages", False), bool):
+            raise ValueError("Invalid email_missed_messages")
+        if value.get("email_digest") not in (None, "off", "daily", "weekly"):
+            raise ValueError("Invalid email_digest")
         return value
 
 

@@ -54,6 +54,15 @@ MONGO_LATENCY = Histogram("parley_mongo_command_seconds", "MongoDB command laten
                           ["command", "outcome"], buckets=LATENCY_BUCKETS)
 REDIS_LATENCY = Histogram("parley_redis_command_seconds", "Redis command latency",
                           ["command", "outcome"], buckets=LATENCY_BUCKETS)
+# Notification emails (issue 15): the queue worker counts what it sent, skipped
+# (everything read or unsubscribed by send time) and each failed attempt.
+EMAILS_SENT = Counter("parley_emails_sent_total", "Notification emails sent", ["kind"])
+EMAILS_SKIPPED = Counter("parley_emails_skipped_total",
+                         "Queued notification emails dropped at send time (read, unsubscribed)",
+                         ["kind"])
+EMAIL_FAILURES = Counter("parley_email_send_failures_total",
+                         "Failed notification email sends: retried later, or given up",
+                         ["kind", "outcome"])
 
 _in_flight = 0
 _in_flight_lock = threading.Lock()

@@ -11,7 +11,7 @@ from models.content_setting import ContentSetting
 from models.notification import Notification, notification_view
 from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.user import User
-from services import realtime
+from services import email_queue, missed_email, realtime
 from utils.errors import NotFound
 from utils.time import utcnow
 
@@ -85,6 +85,7 @@ class NotificationService:
             **public, "timestamp": public["created_at"],
             "sender_username": data.get("sender_username") or data.get("from_username")
             or data.get("commenter_username")})
+        missed_email.queue_if_away(user_id, kind, doc["_id"])  # an email if they stay away
         return public
 
 
@@ -127,6 +128,7 @@ def mark_all_read(user):
     result = Notification.collection().update_many(
         {"user_id": user["_id"], "is_read": False},
         {"$set": {"is_read": True, "read_at": now, "updated_at": now}})
+    email_queue.cancel_pending(user["_id"])  # nothing left to email them about
     return result.modified_count
 
 

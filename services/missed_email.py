@@ -1,0 +1,34 @@
+"""Missed-message emails, the queueing side: called by NotificationService.notify
+once a notification was stored (it already passed blocks, mutes, silences and
+`notifications_enabled`). Queues it for an email if the recipient has no socket
+online and wants these emails; the worker (services/email_worker.py) sends the
+batch `EMAIL_NOTIFY_DELAY` seconds after the first one, if still unread.
+"""
+from flask import current_app
+
+from models.user import User
+from services import email_prefs, email_queue, presence
+from utils.time import utcnow
+
+# The notification types that reach someone who is away; the rest wait for their return.
+EMAILED_KINDS = frozenset({"message", "mention", "comment", "reply", "friend_request"})
+
+
+def queue_if_away(user_id, kind, notification_id):
+    """True when the notification joined the recipient's next email."""
+    if kind not in EMAILED_KINDS or not current_app.config["EMAIL_NOTIFY_ENABLED"]:
+        return False
+    if presence.is_online(user_id):
+        return False
+    user = User.get(user_id, projection={"preferences": 1, "email": 1})
+    if not user or not user.get("email") or not email_prefs.wants_missed(user):
+        return False
+    due = utcnow().timestamp() + current_app.config["EMAIL_NOTIFY_DELAY"]
+    email_queue.enqueue(user_id, notification_id, due)
+    return True
+
+
+def forget_if_all_read(user_id, unread_left):
+    """After a read: with nothing unread left, the open window has nothing to say."""
+    if unread_left == 0:
+        email_queue.cancel_pending(user_id)
