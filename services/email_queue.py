@@ -42,13 +42,6 @@ redis.call('zadd', KEYS[3], ARGV[2], ARGV[3])
 return 1
 """
 
-# Release a claim only if we still hold it.
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
-
-
 def _key(*parts):
     return key("email", current_app.config["MONGO_DB_NAME"], *parts)
 
@@ -150,11 +143,6 @@ def claim(batch_id, token, ttl_ms):
         forget(batch_id)  # sent by someone who died before tidying up
         return False
     return bool(redis.set(_claim(batch_id), token, nx=True, px=ttl_ms))
-
-
-def release(batch_id, token):
-    keys = [_claim(batch_id)]
-    get_redis().eval(_RELEASE, 1, *keys, token)
 
 
 def mark_sent(batch_id):

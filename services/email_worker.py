@@ -1,7 +1,8 @@
 """The worker that drains the email queue (services/email_queue.py).
 
-`drain()` is one pass: seal the windows that are due, then send every batch
-that is ready. Every process starts the periodic task, but a pass runs only
+`drain()` is one pass: seal the missed-message windows that are due, file the
+digests that are due (services/email_digest.py), then send every batch that
+is ready. Every process starts the periodic task, but a pass runs only
 in the holder of the Redis lease `email_queue` (services/periodic.py), so a
 deployment has one worker; tests call `drain()` directly.
 
@@ -20,7 +21,8 @@ from models.base import parse_id
 from models.notification import Notification
 from models.private_message import PrivateMessage
 from models.user import User
-from services import email_prefs, email_queue, email_render, email_service, metrics
+from services import (email_digest, email_prefs, email_queue, email_render, email_service,
+                      metrics)
 from services.notifications import NotificationService
 from services.periodic import start_periodic
 from utils.time import utcnow
@@ -40,6 +42,7 @@ def drain(now=None):
     """One pass; returns the ids of the batches sent."""
     now = utcnow().timestamp() if now is None else now
     email_queue.seal_due(now)
+    email_digest.schedule_due(now)
     return [batch_id for batch_id in email_queue.ready_batches(now) if send_batch(batch_id, now)]
 
 
@@ -132,4 +135,4 @@ def _item(doc, text):
             "preview": email_render.first_lines(text)}
 
 
-BUILDERS = {"missed": _build_missed}
+BUILDERS = {"missed": _build_missed, "digest": email_digest.build}
