@@ -7,6 +7,7 @@ import threading
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from devservices import free_port
@@ -91,3 +92,18 @@ def unsubscribe_path(message):
     """The path of the List-Unsubscribe link (the test client has no host)."""
     link = message["List-Unsubscribe"].strip("<>")
     return link[link.index("/api/"):]
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    """One loopback SMTP server per test module (import this fixture to use it)."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def smtp_settings(smtp, **more):
+    """Config overrides that send through `smtp`; clears what it received before."""
+    smtp.clear()
+    return {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port,
+            "SMTP_USE_TLS": False, **more}

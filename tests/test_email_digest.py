@@ -8,23 +8,14 @@ from models.topic import TopicMember
 from services import chat_cache, email_worker
 from tests.chat_helpers import create_room, make_topic, send
 from tests.content_helpers import make_post
-from tests.email_helpers import SmtpServer, parts
+from tests.email_helpers import parts, smtp, smtp_settings  # noqa: F401 (smtp: fixture)
 from tests.test_metrics import sample, scrape
 from utils.time import advance_clock, utcnow
 
 
-@pytest.fixture(scope="module")
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def config_overrides(smtp):
-    smtp.clear()
-    return {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port,
-            "SMTP_USE_TLS": False, "EMAIL_DIGEST_HOUR": 7}
+    return smtp_settings(smtp, EMAIL_DIGEST_HOUR=7)
 
 
 def to_next_monday_morning():

@@ -7,25 +7,16 @@ import pytest
 
 from services import email_queue, email_render, email_worker
 from tests.content_helpers import make_comment, make_post, make_topic
-from tests.email_helpers import SmtpServer, parts
+from tests.email_helpers import parts, smtp, smtp_settings  # noqa: F401 (smtp: fixture)
 from utils.time import advance_clock
 
 DELAY = 5
 
 
-@pytest.fixture(scope="module")
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def config_overrides(smtp):
-    smtp.clear()
-    return {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port,
-            "SMTP_USE_TLS": False, "EMAIL_NOTIFY_DELAY": DELAY,
-            "FRONTEND_URL": "http://spa.example", "EMAIL_LINK_BASE_URL": "http://api.example"}
+    return smtp_settings(smtp, EMAIL_NOTIFY_DELAY=DELAY, FRONTEND_URL="http://spa.example",
+                         EMAIL_LINK_BASE_URL="http://api.example")
 
 
 def dm(client, to, content):

@@ -13,19 +13,12 @@ from services import email_queue, email_worker
 from services.periodic import stop_periodic
 from tests import factories
 from tests.conftest import make_config, new_client
-from tests.email_helpers import SendgridStandIn, SmtpServer, parts
+from tests.email_helpers import SendgridStandIn, smtp, smtp_settings  # noqa: F401 (fixture)
 from tests.test_metrics import sample, scrape
 from utils.time import advance_clock, utcnow
 
 DELAY = 5
 API_KEY = "SG.test-key"
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +28,9 @@ def sendgrid():
     server.stop()
 
 
-def smtp_settings(smtp, **more):
-    return {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port,
-            "SMTP_USE_TLS": False, "EMAIL_NOTIFY_DELAY": DELAY, **more}
-
-
 @pytest.fixture
 def config_overrides(smtp):
-    smtp.clear()
-    return smtp_settings(smtp)
+    return smtp_settings(smtp, EMAIL_NOTIFY_DELAY=DELAY)
 
 
 def queue_dm(auth, to=None, content="are you there?"):
