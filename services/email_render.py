@@ -56,7 +56,7 @@ def render(user, list_name, template, batch_id, subject, **context):
                  "Message-ID": _message_id(batch_id)})
 
 
-def missed_messages(user, items, batch_id):
-    """`items`: dicts with `kind`, `sender`, `title`, `preview`."""
-    subject = strings(email_prefs.language(user)).missed_subject(len(items))
+def missed_messages(user, items, total, batch_id):
+    """`items`: dicts with `kind`, `sender`, `title`, `preview` (the newest of `total`)."""
+    subject = strings(email_prefs.language(user)).missed_subject(total)
     return render(user, "missed", "missed", batch_id, subject, items=items)

@@ -51,9 +51,12 @@ def send_batch(batch_id, now):
     if not email_queue.claim(batch_id, token, CLAIM_TTL_MS):
         return False  # someone else is sending it, or it was sent
     batch = email_queue.load(batch_id)
-    email = _build(batch, batch_id) if batch else None
-    if email is None:
-        metrics.EMAILS_SKIPPED.labels(batch["kind"] if batch else "unknown").inc()
+    if batch is None:  # finished by another worker between our listing and our claim
+        email_queue.forget(batch_id)
+        return False
+    email = _build(batch, batch_id)
+    if email is None:  # all read, unsubscribed, or nothing new
+        metrics.EMAILS_SKIPPED.labels(batch["kind"]).inc()
         email_queue.forget(batch_id)
         return False
     try:
@@ -94,7 +97,7 @@ def _build_missed(user, batch, batch_id):
     items = [_item(doc, text) for doc, text in _still_worth_telling(user, batch["ids"])]
     if not items:
         return None
-    return email_render.missed_messages(user, items[-MAX_ITEMS:], batch_id)
+    return email_render.missed_messages(user, items[-MAX_ITEMS:], len(items), batch_id)
 
 
 def _still_worth_telling(user, ids):

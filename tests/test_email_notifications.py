@@ -180,7 +180,7 @@ def test_html_part_escapes_user_text_and_text_part_keeps_it(app_ctx, auth):
     user = auth.user(username="dana")
     item = {"kind": "mention", "sender": "<i>eve</i>", "title": "",
             "preview": email_render.first_lines('<script>alert("x")</script> & more')}
-    email = email_render.missed_messages(user, [item], "batch1")
+    email = email_render.missed_messages(user, [item], 1, "batch1")
     assert '<script>alert("x")</script> & more' in email.text and "<i>eve</i>" in email.text
     assert "<script>" not in email.html and "&lt;script&gt;" in email.html
     assert "&lt;i&gt;eve&lt;/i&gt;" in email.html
