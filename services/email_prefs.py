@@ -29,10 +29,6 @@ def language(user):
     return value if value in LANGUAGES else "en"
 
 
-def is_subscribed(user, list_name):
-    return wants_missed(user) if list_name == "missed" else digest_frequency(user) != "off"
-
-
 def turn_off(user, list_name):
     name, off_value = LISTS[list_name]
     update_preferences(user, {name: off_value})

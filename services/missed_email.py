@@ -27,8 +27,3 @@ def queue_if_away(user_id, kind, notification_id):
     email_queue.enqueue(user_id, notification_id, due)
     return True
 
-
-def forget_if_all_read(user_id, unread_left):
-    """After a read: with nothing unread left, the open window has nothing to say."""
-    if unread_left == 0:
-        email_queue.cancel_pending(user_id)
