@@ -166,6 +166,10 @@ class Config:
         self.STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
         self.AZURE_STORAGE_CONNECTION_STRING = env_str("AZURE_STORAGE_CONNECTION_STRING")
         self.AZURE_STORAGE_CONTAINER = env_str("AZURE_STORAGE_CONTAINER", "parley-uploads")
+        if self.STORAGE_BACKEND not in ("local", "azure"):
+            raise ConfigError(f"STORAGE_BACKEND must be local or azure, not {self.STORAGE_BACKEND!r}")
+        if self.STORAGE_BACKEND == "azure" and not self.AZURE_STORAGE_CONNECTION_STRING:
+            raise ConfigError("STORAGE_BACKEND=azure needs AZURE_STORAGE_CONNECTION_STRING")
 
         # --- logging ---
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
