@@ -49,20 +49,13 @@ def trending():
     return _list_or_empty(lambda service: service.trending(current_user(), limit, locale))
 
 
-@bp.get("/popular")
+@bp.get("/popular", defaults={"name": "popular"})
+@bp.get("/recent", defaults={"name": "recent"})
 @login_required
-def popular():
+def fixed_search(name):
     limit, locale = _limit(), _locale()
     return _list_or_empty(
-        lambda service: service.fixed_search(current_user(), "popular", limit, locale))
-
-
-@bp.get("/recent")
-@login_required
-def recent():
-    limit, locale = _limit(), _locale()
-    return _list_or_empty(
-        lambda service: service.fixed_search(current_user(), "recent", limit, locale))
+        lambda service: service.fixed_search(current_user(), name, limit, locale))
 
 
 @bp.get("/categories")

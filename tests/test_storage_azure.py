@@ -9,9 +9,9 @@ from azure.storage.blob import BlobServiceClient
 
 from models.attachment import Attachment
 from devservices import free_port
-from tests.test_attachments import PDF, item, png_bytes
+from tests.test_attachments import PDF, item, png_bytes, rooms  # noqa: F401 - a fixture
 from tests.azurite import azurite_blob, connection_string
-from tests.chat_helpers import create_room, make_topic, send
+from tests.chat_helpers import send
 
 azurite = pytest.fixture(scope="module")(azurite_blob)
 
@@ -25,15 +25,6 @@ def container():
 def config_overrides(azurite, container):
     return {"STORAGE_BACKEND": "azure", "AZURE_STORAGE_CONNECTION_STRING": azurite,
             "AZURE_STORAGE_CONTAINER": container}
-
-
-@pytest.fixture
-def rooms(app, auth):
-    owner, alice = auth.signed_in()
-    topic = make_topic(app, owner)
-    public = create_room(alice, topic["_id"], name="open")
-    private = create_room(alice, topic["_id"], name="closed", is_public=False)
-    return alice, public, private
 
 
 def blobs(connection, container):
