@@ -184,6 +184,7 @@ def provider_from_config(config):
         log.warning("TENOR_API_KEY is deprecated: Tenor's API is closed; the key is used "
                     "as KLIPY_API_KEY (KLIPY kept Tenor's API shape)")
     choice = (config.get("GIF_PROVIDER") or "").lower()
+    choice = "klipy" if choice == "tenor" else choice  # KLIPY serves Tenor's API shape
     if not choice:
         choice = ("giphy" if config.get("GIPHY_API_KEY")
                   else "klipy" if config.get("KLIPY_API_KEY") else "none")
