@@ -154,6 +154,33 @@ class Config:
         self.SLOW_MODE_DEFAULT_SECONDS = env_int("SLOW_MODE_DEFAULT_SECONDS", 0)
         self.METRICS_TOKEN = env_str("METRICS_TOKEN")  # set: /metrics wants this bearer token
 
+        # --- issue 13: GIFs, share links, storage backends, operator commands ---
+        # GIF_PROVIDER: giphy | klipy | none; unset: the provider whose key is set.
+        # TENOR_API_KEY is a deprecated alias of KLIPY_API_KEY (Tenor's API is closed).
+        self.TENOR_API_KEY = env_str("TENOR_API_KEY")
+        self.GIPHY_API_KEY = env_str("GIPHY_API_KEY")
+        self.KLIPY_API_KEY = env_str("KLIPY_API_KEY", self.TENOR_API_KEY)
+        self.GIF_PROVIDER = env_str("GIF_PROVIDER")
+        self.GIPHY_API_URL = env_str("GIPHY_API_URL", "https://api.giphy.com")
+        self.KLIPY_API_URL = env_str("KLIPY_API_URL", "https://api.klipy.com")
+        self.KLIPY_CLIENT_KEY = env_str("KLIPY_CLIENT_KEY", "parley")
+        self.GIPHY_RATING = env_str("GIPHY_RATING", "g")                  # safest rating
+        self.KLIPY_CONTENT_FILTER = env_str("KLIPY_CONTENT_FILTER", "high")  # safest filter
+        self.GIF_TIMEOUT_SECONDS = float(env_str("GIF_TIMEOUT_SECONDS", "3"))
+        self.GIF_CACHE_SECONDS = env_int("GIF_CACHE_SECONDS", 3600)
+        self.GIF_REQUEST_LIMIT = env_int("GIF_REQUEST_LIMIT", 60)     # GIF requests per user ...
+        self.GIF_REQUEST_WINDOW = env_int("GIF_REQUEST_WINDOW", 60)   # ... per this many seconds
+        self.SHORT_LINK_LIMIT = env_int("SHORT_LINK_LIMIT", 30)       # share links per user ...
+        self.SHORT_LINK_WINDOW = env_int("SHORT_LINK_WINDOW", 3600)   # ... per this many seconds
+        # STORAGE_BACKEND: local (UPLOAD_DIR) | azure (a container in Azure Blob Storage)
+        self.STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+        self.AZURE_STORAGE_CONNECTION_STRING = env_str("AZURE_STORAGE_CONNECTION_STRING")
+        self.AZURE_STORAGE_CONTAINER = env_str("AZURE_STORAGE_CONTAINER", "parley-uploads")
+        if self.STORAGE_BACKEND not in ("local", "azure"):
+            raise ConfigError(f"STORAGE_BACKEND must be local or azure, not {self.STORAGE_BACKEND!r}")
+        if self.STORAGE_BACKEND == "azure" and not self.AZURE_STORAGE_CONNECTION_STRING:
+            raise ConfigError("STORAGE_BACKEND=azure needs AZURE_STORAGE_CONNECTION_STRING")
+
         # --- logging ---
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
         self.LOG_FORMAT = env_str("LOG_FORMAT", "json")

@@ -8,6 +8,7 @@ exactly as it would to production servers: there is no second code path.
 """
 import atexit
 import ctypes
+import json
 import logging
 import os
 import shutil
@@ -109,6 +110,7 @@ def start_redis(data_dir, port=None, persist=True):
 
 def ensure_services(config):
     """Fill in MONGO_URI / REDIS_URL on `config`, starting embedded servers if unset."""
+    running = use_running_servers(config)
     started = []
     if not config.MONGO_URI:
         server, config.MONGO_URI = start_mongo(os.path.join(config.VAR_DIR, "mongo"))
@@ -119,4 +121,105 @@ def ensure_services(config):
         server, config.REDIS_URL = start_redis(os.path.join(config.VAR_DIR, "redis"))
         started.append(server)
         log.info("embedded Valkey server at %s, data in %s", config.REDIS_URL, server.data_dir)
+    record_started(config, started, running)
     return started
+
+
+# --- the state file (issue 13): where this VAR_DIR's embedded servers listen ---
+# The process that starts the embedded servers writes VAR_DIR/embedded-servers.json
+# (its pid and the servers' URLs) and removes it when it exits. Another Parley
+# process on the same VAR_DIR (`flask create-admin` while `make run` serves)
+# connects to those servers instead of starting a second SecantusDB on the same
+# data directory, which cannot work.
+STATE_FILE = "embedded-servers.json"
+
+
+def use_running_servers(config):
+    """Point the unset MONGO_URI / REDIS_URL of `config` at the embedded servers
+    another process runs on this VAR_DIR; returns what was found ({} if none)."""
+    if config.MONGO_URI and config.REDIS_URL:
+        return {}
+    running = running_servers(config.VAR_DIR)
+    if not config.MONGO_URI and running.get("mongo"):
+        config.MONGO_URI = running["mongo"]
+        log.info("using the running embedded MongoDB-wire server at %s", config.MONGO_URI)
+    if not config.REDIS_URL and running.get("redis"):
+        config.REDIS_URL = running["redis"]
+        log.info("using the running embedded Valkey server at %s", config.REDIS_URL)
+    return running
+
+
+def record_started(config, started, running):
+    """Record the servers this process started, unless it joined running ones."""
+    urls = {"secantusdb": ("mongo", config.MONGO_URI), "valkey": ("redis", config.REDIS_URL)}
+    if started and not running:
+        record_servers(config.VAR_DIR, dict(urls[server.name] for server in started))
+
+
+def state_path(var_dir):
+    return Path(var_dir) / STATE_FILE
+
+
+def running_servers(var_dir):
+    """`{"mongo": url, "redis": url}` of live embedded servers on `var_dir`, or {}.
+
+    Live means the recorded process still exists and every recorded server
+    still answers; a stale file (a process killed without cleaning up) is
+    ignored and removed.
+    """
+    path = state_path(var_dir)
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    urls = {kind: state.get(kind) for kind in ("mongo", "redis") if state.get(kind)}
+    if _process_alive(state.get("pid")) and urls and all(map(_answers, urls.values())):
+        return urls
+    _remove_state(path, state.get("pid"))
+    return {}
+
+
+def record_servers(var_dir, urls):
+    """Write the state file (atomically) and remove it when this process exits."""
+    path = state_path(var_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps({"pid": os.getpid(), **urls}))
+    os.replace(temporary, path)
+    # atexit runs last-registered first: the file goes before the servers stop.
+    atexit.register(_remove_state, path, os.getpid())
+
+
+def _remove_state(path, owner_pid):
+    """Remove the state file if it is still the one `owner_pid` wrote (or is unreadable)."""
+    try:
+        if json.loads(path.read_text()).get("pid") != owner_pid:
+            return
+    except ValueError:
+        pass
+    except OSError:
+        return
+    path.unlink(missing_ok=True)
+
+
+def _process_alive(pid):
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _answers(url):
+    """True if the server of a `mongodb://` or `redis://` URL accepts a connection."""
+    try:
+        host_port = url.split("://", 1)[1].split("/", 1)[0]
+        host, port = host_port.rsplit(":", 1)
+        socket.create_connection((host, int(port)), 1.0).close()
+        return True
+    except (OSError, ValueError, IndexError):
+        return False

@@ -12,8 +12,9 @@ bp = Blueprint("attachments", __name__, url_prefix="/api/attachments")
 @bp.get("/<file_id>")
 @login_required
 def download(file_id):
-    doc, data = attachments.readable_file(file_id, current_user())
-    response = Response(data, mimetype=doc["mime_type"])
+    doc, chunks = attachments.readable_file(file_id, current_user())
+    response = Response(chunks, mimetype=doc["mime_type"])
+    response.headers["Content-Length"] = str(doc["size"])
     inline = doc["kind"] == "image"
     response.headers["Content-Disposition"] = attachments.disposition(doc, inline)
     response.headers["X-Content-Type-Options"] = "nosniff"

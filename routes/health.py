@@ -5,6 +5,7 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@bp.get("/health")  # alias for probes written against the system Parley replaces
 def healthz():
     return jsonify({"status": "ok"})
 

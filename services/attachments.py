@@ -4,7 +4,7 @@ from urllib.parse import quote
 from models.attachment import Attachment
 from models.base import parse_id
 from services import chat_access, topic_access
-from services.file_storage import get_file
+from services.file_storage import get_file, open_file
 from utils.errors import Forbidden, NotFound
 
 
@@ -32,11 +32,12 @@ def _check_access(doc, user):
 
 
 def readable_file(file_id, user):
-    doc, data = get_file(file_id)
+    """The record and a stream of the bytes, opened only after the access check."""
+    doc = get_file(file_id)
     if doc is None:
         raise NotFound("File not found")
     _check_access(doc, user)
-    return doc, data
+    return doc, open_file(doc)
 
 
 def file_info(file_id, user):

@@ -1,5 +1,5 @@
-"""FileStorage: where attachment bytes live. One backend today (local disk under
-UPLOAD_DIR); an Azure Blob backend would implement the same three methods.
+"""Attachments' files: decoded, sniffed and saved to the configured storage
+backend (services/storage_backends.py: local disk or Azure Blob Storage).
 
 `store_attachments` turns the base64 attachments of a message body (§6.8,
 §11.10) into stored files: size limit (413), content sniffed with `filetype`
@@ -15,7 +15,8 @@ from flask import current_app
 
 from models.attachment import Attachment
 from models.base import parse_id
-from utils.errors import PayloadTooLarge, ValidationFailed
+from services.storage_backends import FileMissing, backend_from_config
+from utils.errors import NotFound, PayloadTooLarge, ValidationFailed
 
 # Sniffed MIME type -> attachment kind. Anything else is refused.
 ALLOWED_TYPES = {
@@ -27,32 +28,12 @@ ALLOWED_TYPES = {
 TEXT_TYPE = "text/plain"  # no magic bytes: accepted only when it decodes as UTF-8 text
 
 
-class LocalDiskStorage:
-    def __init__(self, root):
-        self.root = root
-
-    def _path(self, storage_key):
-        return os.path.join(self.root, storage_key[:2], storage_key)
-
-    def save(self, storage_key, data):
-        path = self._path(storage_key)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(data)
-
-    def read(self, storage_key):
-        with open(self._path(storage_key), "rb") as handle:
-            return handle.read()
-
-    def delete(self, storage_key):
-        try:
-            os.remove(self._path(storage_key))
-        except FileNotFoundError:
-            pass
-
-
 def storage():
-    return LocalDiskStorage(current_app.config["UPLOAD_DIR"])
+    """This app's storage backend (STORAGE_BACKEND), built once."""
+    extensions = current_app.extensions
+    if "file_storage" not in extensions:
+        extensions["file_storage"] = backend_from_config(current_app.config)
+    return extensions["file_storage"]
 
 
 def decode_data(data):
@@ -110,7 +91,7 @@ def store_attachments(items, owner, scope):
     docs = []
     for item, raw, mime, kind in prepared:
         file_id = secrets.token_urlsafe(18)
-        storage().save(file_id, raw)
+        storage().save(file_id, raw, mime)
         docs.append(Attachment.new(
             file_id=file_id, owner_id=parse_id(owner["_id"]), storage_key=file_id,
             filename=_safe_name(item.filename), size=len(raw), mime_type=mime, kind=kind,
@@ -138,8 +119,13 @@ def public_attachment(doc):
 
 
 def get_file(file_id):
-    """The attachment record and its bytes."""
-    doc = Attachment.find_one({"file_id": file_id}) if isinstance(file_id, str) else None
-    if doc is None:
-        return None, None
-    return doc, storage().read(doc["storage_key"])
+    """The attachment record, or None."""
+    return Attachment.find_one({"file_id": file_id}) if isinstance(file_id, str) else None
+
+
+def open_file(doc):
+    """The stored bytes of an attachment record, as a stream of chunks."""
+    try:
+        return storage().open(doc["storage_key"])
+    except FileMissing:
+        raise NotFound("File not found") from None
