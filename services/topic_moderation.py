@@ -14,8 +14,10 @@ from models.user import User
 from services import chat_cache, presence
 from services.chat_rooms import remove_from_topic_rooms
 from services.content_cache import invalidate_topic
-from services.topic_access import is_banned, permission_level, visible_topic_or_404
-from services.topics import add_member, moderators_of
+from policies import facts
+from policies.topic import is_banned, visible_topic_or_404
+from policies.topic import level as permission_level
+from services.topic_members import add_member, moderators_of
 from utils.errors import Forbidden, ValidationFailed
 from utils.time import utcnow
 
@@ -63,6 +65,7 @@ def remove_moderator(topic_id, actor, moderator_id):
         {"$set": {"role": "member", "permissions": [], "updated_at": utcnow()}}).modified_count
     if not changed:
         raise Forbidden("Permission denied or moderator not found")
+    facts.invalidate(moderator_id)
     invalidate_topic(topic["_id"])
     return True
 
@@ -88,6 +91,7 @@ def ban_user(topic_id, actor, user_id, reason=""):
     TopicInvitation.collection().update_many(
         {"topic_id": topic["_id"], "invited_user_id": target["_id"], "status": "pending"},
         {"$set": {"status": "declined", "updated_at": utcnow()}})
+    facts.invalidate(target["_id"])  # membership, invitation and ban (and its rooms' checks)
     invalidate_topic(topic["_id"])
     evict_from_topic_rooms(target["_id"], topic["_id"])
     remove_from_topic_rooms(topic["_id"], target["_id"])
@@ -151,6 +155,7 @@ def transfer_ownership(topic_id, actor, user_id):
     add_member(topic, target["_id"], role="owner", added_by=actor["_id"])
     TopicMember.collection().update_one({"topic_id": topic["_id"], "user_id": parse_id(actor["_id"])},
                                         {"$set": {"role": "member", "permissions": []}})
+    facts.invalidate(actor["_id"])
     Topic.update(topic["_id"], set_={"owner_id": target["_id"]})
     invalidate_topic(topic["_id"])
     return True
