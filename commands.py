@@ -6,10 +6,10 @@ route grants admin.
 import click
 from flask.cli import with_appcontext
 
+from models.user import User
+
 
 def _set_admin(username, value):
-    from models.user import User
-
     user = User.by_username(username)
     if user is None:
         raise click.ClickException(f"No user named {username!r}")

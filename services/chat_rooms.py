@@ -19,7 +19,7 @@ from models.user import User
 from schemas import is_https_url
 from services import chat_access, chat_cache, presence, realtime, topic_access
 from services.blocks import is_blocked, is_blocked_either
-from services.content_settings import exclude_hidden
+from policies.lists import exclude_hidden
 from services.images import clean_image
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from utils.rate_limit import enforce_setting

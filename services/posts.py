@@ -15,7 +15,7 @@ from policies.topic import (can_view, is_invite_only, require_not_banned, visibl
 from services import authorship, realtime, reports, votes
 from services.anonymous_identities import ensure_identity
 from services.content_cache import TTL, invalidate_posts, invalidate_topic, posts_ns
-from services.content_settings import exclude_hidden, hidden_ids
+from policies.lists import exclude_hidden, hidden_ids
 from services.mentions import notify_mentions
 from utils import cache
 from utils.errors import Forbidden, NotFound, ValidationFailed

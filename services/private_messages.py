@@ -20,7 +20,8 @@ from services.blocks import is_blocked
 from services.file_storage import store_attachments
 from services.messages import check_send_rate, message_content, next_seq
 from services.notifications import NotificationService
-from services.reports import report_content
+# get_private_message_for_admin: re-exported (the admin report view of a DM lives in reports).
+from services.reports import get_private_message_for_admin, report_content  # noqa: F401
 from utils.errors import Forbidden, NotFound
 from utils.time import utcnow
 
@@ -340,17 +341,3 @@ def delete_conversation_for_me(user, other_user_id):
 def report(user, message_id, reason, description=""):
     doc = _party_message(user, message_id)  # only the two parties may report it
     return report_content(user, "private_message", doc["_id"], reason, description)
-
-
-def get_private_message_for_admin(message_id):
-    """Any DM (deleted ones too) with both parties' names, for the admin's report view."""
-    doc = PrivateMessage.get(message_id, include_deleted=True)
-    if doc is None:
-        return None
-    names = {u["_id"]: u["username"] for u in User.find(
-        {"_id": {"$in": [doc["from_user_id"], doc["to_user_id"]]}}, include_deleted=True,
-        projection={"username": 1})}
-    out = PrivateMessage.to_public(doc)
-    out["sender_username"] = names.get(doc["from_user_id"], "Deleted User")
-    out["recipient_username"] = names.get(doc["to_user_id"], "Deleted User")
-    return out

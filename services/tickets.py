@@ -7,6 +7,7 @@ from models.base import parse_id
 from models.ticket import CATEGORIES, PRIORITIES, Ticket
 from models.user import User
 from services import audit, realtime
+from services.notifications import notify
 from utils.errors import Forbidden, ValidationFailed
 from utils.rate_limit import enforce
 from utils.text import sanitize_text
@@ -149,7 +150,5 @@ def admin_update(admin, ticket_id, status=None, admin_response=None, reopen=Fals
 
 
 def _notify_owner(ticket, response):
-    from services.notifications import notify
-
     notify(ticket["user_id"], "ticket_response", "Support replied to your ticket",
            response[:200], data={"ticket_id": str(ticket["_id"]), "subject": ticket["subject"]})

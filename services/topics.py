@@ -17,7 +17,7 @@ from models.topic_mute import TopicMute
 from models.user import User
 from services import anonymous_identities, realtime
 from services.content_cache import TOPIC_LIST, TTL, invalidate_topic, topic_ns
-from services.content_settings import exclude_hidden
+from policies.lists import exclude_hidden
 from services.topic_members import add_member, moderators_of
 from services.topic_moderation import evict_from_topic_rooms, evict_non_members
 from policies import facts
