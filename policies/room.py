@@ -116,6 +116,16 @@ def list_filter(user, topic=None):
                      {"$or": [open_rooms, closed]}]}
 
 
+def group_list_filter(user):
+    """The group chats `user` may list: `list_filter` narrowed to groups (no topic read)."""
+    if user is None:
+        return {"_id": {"$in": []}}
+    mine = facts.of(user)
+    member = {} if topic_policy.is_admin(user) else {"_id": {"$in": mine.rooms_in()}}
+    return {"$and": [{"is_group_chat": True, **member},
+                     {"_id": {"$nin": mine.banned_rooms()}}]}
+
+
 def _invisible_topics(user, mine):
     query = {"is_deleted": True}
     if not topic_policy.is_admin(user):

@@ -17,6 +17,8 @@ from models.chat_room_invitation import ChatRoomInvitation
 from models.topic import Topic
 from models.user import User
 from schemas import is_https_url
+from policies import facts
+from policies import room as room_policy
 from services import chat_access, chat_cache, presence, realtime, topic_access
 from services.blocks import is_blocked, is_blocked_either
 from policies.lists import exclude_hidden
@@ -118,8 +120,7 @@ def create_group(user, body):
 
 def list_topic_rooms(topic_id, user, search=None, tags=(), limit=50, offset=0):
     topic = topic_access.visible_topic_or_404(topic_id, user)
-    query = {"topic_id": topic["_id"], "$or": [{"is_public": True},
-                                               {"_id": {"$in": _my_room_ids(user)}}]}
+    query = {"topic_id": topic["_id"], "$and": [room_policy.list_filter(user, topic)]}
     if search:
         query["name"] = {"$regex": escape_search(search), "$options": "i"}
     if tags:
@@ -130,17 +131,12 @@ def list_topic_rooms(topic_id, user, search=None, tags=(), limit=50, offset=0):
 
 
 def my_groups(user, limit=50, offset=0):
-    query = exclude_hidden({"is_group_chat": True, "_id": {"$in": _my_room_ids(user)}},
-                           user, "chat_room")
+    # "My" groups: the listable ones the caller is a member of.
+    mine = {"is_group_chat": True, "_id": {"$in": facts.of(user).rooms_in()}}
+    query = exclude_hidden({"$and": [mine, room_policy.group_list_filter(user)]}, user,
+                           "chat_room")
     rooms = ChatRoom.find(query, sort=[("last_activity", DESCENDING)], skip=offset, limit=limit)
     return [room_view(room, user) for room in rooms]
-
-
-def _my_room_ids(user):
-    if user is None:
-        return []
-    rows = ChatRoomMember.find({"user_id": user["_id"]}, limit=5000, projection={"room_id": 1})
-    return [row["room_id"] for row in rows]
 
 
 def get_room(room_id, user):

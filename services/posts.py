@@ -9,7 +9,7 @@ from models.base import parse_id
 from schemas import is_https_url
 from models.post import Post
 from models.topic import Topic
-from policies import topic as topic_policy
+from policies import post as post_policy
 from policies.topic import (can_view, is_invite_only, require_not_banned, visible_topic_or_404,
                             writable_topic_or_403)
 from services import authorship, realtime, reports, votes
@@ -130,7 +130,7 @@ def visible_post_or_404(post_id, user, include_deleted=False):
     if post is None:
         raise NotFound("Post not found")
     topic = Topic.get(post["topic_id"], include_deleted=True)
-    if topic is None or not can_view(topic, user):
+    if not post_policy.can_view(post, topic, user):
         raise NotFound("Post not found")
     return post, topic
 
@@ -188,7 +188,7 @@ def vote_post(post_id, user, up):
 
 
 def can_moderate(topic, user):
-    return topic_policy.can_moderate(topic, user)
+    return post_policy.can_moderate(topic, user)
 
 
 def delete_post(post_id, actor, reason=None):

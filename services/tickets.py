@@ -6,6 +6,7 @@ from flask import current_app
 from models.base import parse_id
 from models.ticket import CATEGORIES, PRIORITIES, Ticket
 from models.user import User
+from policies import report as report_policy
 from services import audit, realtime
 from services.notifications import notify
 from utils.errors import Forbidden, ValidationFailed
@@ -62,7 +63,7 @@ def my_tickets(user, limit, offset):
 
 def get_ticket(user, ticket_id):
     ticket = Ticket.get_or_404(ticket_id)
-    if ticket["user_id"] != parse_id(user["_id"]) and not user.get("is_admin"):
+    if not report_policy.can_view_ticket(ticket, user):
         raise Forbidden("Permission denied")
     return ticket
 

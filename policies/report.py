@@ -1,0 +1,21 @@
+"""Reports and support tickets: who may see and act on them.
+
+Reports are read and acted on by admins only; anyone signed in may report what
+they can see (each kind's `can_view`). A ticket is its owner's and the admins'.
+"""
+from models.base import parse_id
+
+
+def can_list_reports(user):
+    return user is not None and bool(user.get("is_admin"))
+
+
+def can_view_ticket(ticket, user):
+    if user is None:
+        return False
+    return ticket["user_id"] == parse_id(user["_id"]) or bool(user.get("is_admin"))
+
+
+def ticket_list_filter(user):
+    """The tickets `user` lists as their own (admins list every ticket from the admin routes)."""
+    return {"user_id": parse_id(user["_id"])}
