@@ -8,8 +8,7 @@ from pymongo import ReturnDocument
 from models.base import parse_id, to_json_safe
 from models.content_setting import ContentSetting
 from policies import facts
-# Re-exported: list endpoints import them from here.
-from policies.lists import exclude_hidden, hidden_ids  # noqa: F401
+from policies.lists import exclude_hidden, hidden_ids  # noqa: F401  (re-exported for list endpoints)
 from services.notification_settings import check_item, muted_users, visible_items
 from services.private_messages import hidden_for_me
 from utils.errors import NotFound, ValidationFailed

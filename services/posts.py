@@ -6,16 +6,16 @@ vote flags and the author's own id are applied per request.
 from datetime import timedelta
 
 from models.base import parse_id
-from schemas import is_https_url
 from models.post import Post
 from models.topic import Topic
 from policies import post as post_policy
+from policies.lists import exclude_hidden, hidden_ids
 from policies.topic import (can_view, is_invite_only, require_not_banned, visible_topic_or_404,
                             writable_topic_or_403)
+from schemas import is_https_url
 from services import authorship, realtime, reports, votes
 from services.anonymous_identities import ensure_identity
 from services.content_cache import TTL, invalidate_posts, invalidate_topic, posts_ns
-from policies.lists import exclude_hidden, hidden_ids
 from services.mentions import notify_mentions
 from utils import cache
 from utils.errors import Forbidden, NotFound, ValidationFailed

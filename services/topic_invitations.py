@@ -3,12 +3,12 @@ from models.base import parse_id, to_json_safe
 from models.topic import NONE, OWNER, Topic
 from models.topic_invitation import TopicInvitation
 from models.user import User
-from services import realtime
-from services.blocks import is_blocked_either
-from services.content_cache import invalidate_topic
 from policies import facts
 from policies.topic import is_banned, is_invite_only, visible_topic_or_404
 from policies.topic import level as permission_level
+from services import realtime
+from services.blocks import is_blocked_either
+from services.content_cache import invalidate_topic
 from services.topic_members import add_member
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.rate_limit import enforce_setting

@@ -11,12 +11,12 @@ from models.post import Post
 from models.topic import MODERATOR, OWNER, Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.user import User
-from services import chat_cache, presence
-from services.chat_rooms import remove_from_topic_rooms
-from services.content_cache import invalidate_topic
 from policies import facts
 from policies.topic import is_banned, visible_topic_or_404
 from policies.topic import level as permission_level
+from services import chat_cache, presence
+from services.chat_room_members import remove_from_topic_rooms
+from services.content_cache import invalidate_topic
 from services.topic_members import add_member, moderators_of
 from utils.errors import Forbidden, ValidationFailed
 from utils.time import utcnow

@@ -9,20 +9,20 @@ from datetime import timedelta
 
 from pymongo.errors import DuplicateKeyError
 
-from models.base import parse_id, to_json_safe
+from models.base import parse_id
 from models.post import Post
 from models.topic import NONE, OWNER, ROLE_LEVEL, Topic, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
 from models.user import User
-from services import anonymous_identities, realtime
-from services.content_cache import TOPIC_LIST, TTL, invalidate_topic, topic_ns
-from policies.lists import exclude_hidden
-from services.topic_members import add_member, moderators_of
-from services.topic_moderation import evict_from_topic_rooms, evict_non_members
 from policies import facts
 from policies import topic as topic_policy
-from policies.topic import (can_view, is_invite_only, require_not_banned, visible_topic_or_404)
+from policies.lists import exclude_hidden
+from policies.topic import can_view, is_invite_only, require_not_banned, visible_topic_or_404
+from services import anonymous_identities, realtime
+from services.content_cache import TOPIC_LIST, TTL, invalidate_topic, topic_ns
+from services.topic_members import moderators_of
+from services.topic_moderation import evict_from_topic_rooms, evict_non_members
 from utils import cache
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from utils.queries import hinted_count, hinted_find

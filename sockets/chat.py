@@ -10,7 +10,7 @@ from models.user import User
 from schemas.chat import RoomRef, TypingIn
 from services import chat_access, typing
 from services.blocks import is_blocked_either
-from services.chat_rooms import socket_room
+from services.chat_room_members import socket_room
 from services.realtime import user_room
 from services.topic_access import require_not_banned, visible_topic_or_404
 from sockets.common import on_event
