@@ -17,6 +17,6 @@ def can_edit(profile, user):
 
 
 def can_reach(profile, user):
-    """May `user` address `profile`'s owner directly?"""
-    return (can_view(profile, user) and user is not None and profile["_id"] != user["_id"]
+    """May `user` address `profile`'s owner directly (typing, calls, invitations)?"""
+    return (user is not None and can_view(profile, user)
             and not is_blocked_either(user["_id"], profile["_id"]))

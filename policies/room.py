@@ -9,7 +9,7 @@
 Everything is decided from the caller's facts (policies/facts.py).
 """
 from models.base import parse_id
-from models.chat_room import MODERATOR, NONE, ROLE_LEVEL, ChatRoom, ChatRoomMember
+from models.chat_room import MODERATOR, NONE, OWNER, ROLE_LEVEL, ChatRoom, ChatRoomMember
 from models.topic import Topic
 from policies import facts
 from policies import topic as topic_policy
@@ -93,6 +93,24 @@ can_view = can_read
 
 def can_moderate(room, user):
     return topic_policy.is_admin(user) or level(room, user) >= MODERATOR
+
+
+def has_level(room, user, minimum):
+    """Owner/moderator actions: the caller's level in the room reaches `minimum`, or an admin."""
+    return topic_policy.is_admin(user) or level(room, user) >= minimum
+
+
+def can_delete_message(doc, user, place_level):
+    """A room or topic-chat message: its author, a moderator or owner of its room (or
+    topic: `place_level` is the caller's level there), or an admin."""
+    return (doc["user_id"] == user["_id"] or topic_policy.is_admin(user)
+            or place_level >= MODERATOR)
+
+
+def deletion_needs_reason(doc, user, place_level):
+    """An owner removing someone else's message says why (the contract's rule)."""
+    return (place_level >= OWNER and doc["user_id"] != user["_id"]
+            and not topic_policy.is_admin(user))
 
 
 def list_filter(user, topic=None):

@@ -60,6 +60,10 @@ def can_own(topic, user):
     return level(topic, user) >= OWNER
 
 
+def can_delete(topic, user):
+    return is_admin(user) or can_own(topic, user)
+
+
 def list_filter(user):
     """The MongoDB filter of the topics `user` may list: exactly those `can_view` passes."""
     if is_admin(user):

@@ -20,7 +20,7 @@ def socket_room(room_id):
 
 def room_with_level(room_id, user, minimum, message):
     room = ChatRoom.get_or_404(room_id)
-    if room_policy.level(room, user) < minimum and not user.get("is_admin"):
+    if not room_policy.has_level(room, user, minimum):
         raise Forbidden(message)
     return room
 

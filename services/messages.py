@@ -11,7 +11,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from models.base import parse_id
-from models.chat_room import MODERATOR, OWNER, ROLE_LEVEL, ChatRoom, ChatRoomMember
+from models.chat_room import MODERATOR, ROLE_LEVEL, ChatRoom, ChatRoomMember
 from models.message import Counter, Message
 from models.topic import Topic, TopicMember
 from models.user import User
@@ -251,10 +251,9 @@ def delete_message(message_id, actor, reason=None):
     """
     doc = Message.get_or_404(message_id)
     level = _moderation_level(doc, actor)
-    is_author = doc["user_id"] == actor["_id"]
-    if not (is_author or actor.get("is_admin") or level >= MODERATOR):
+    if not room_policy.can_delete_message(doc, actor, level):
         raise Forbidden("Permission denied or message not found")
-    if level == OWNER and not is_author and not actor.get("is_admin") and not reason:
+    if room_policy.deletion_needs_reason(doc, actor, level) and not reason:
         raise ValidationFailed("Deletion reason is required for owner deletions")
     Message.mark_deleted(doc["_id"], deleted_by=actor["_id"], deletion_reason=reason)
     notify_message_deleted(doc)

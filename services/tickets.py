@@ -95,15 +95,13 @@ def add_user_message(user, ticket_id, text):
 
 def delete_ticket(user, ticket_id):
     ticket = Ticket.get_or_404(ticket_id)
-    if user.get("is_admin"):
-        Ticket.delete(ticket["_id"])
-        audit.record(user, "ticket.delete", "ticket", ticket["_id"], subject=ticket["subject"])
-        return
-    if ticket["user_id"] != parse_id(user["_id"]):
+    if not report_policy.can_view_ticket(ticket, user):
         raise Forbidden("Permission denied")
-    if ticket["status"] != "pending":
+    if not report_policy.can_delete_ticket(ticket, user):
         raise Forbidden("Cannot delete tickets that are being processed")
     Ticket.delete(ticket["_id"])
+    if user.get("is_admin"):
+        audit.record(user, "ticket.delete", "ticket", ticket["_id"], subject=ticket["subject"])
 
 
 # ----- admin side -----

@@ -258,7 +258,7 @@ def update_topic(topic_id, user, title=None, description=None, tags=None, settin
 def delete_topic(topic_id, actor):
     """Owner (or admin) soft delete, pending admin approval for 7 days."""
     topic = visible_topic_or_404(topic_id, actor)
-    if not actor.get("is_admin") and topic_policy.level(topic, actor) < OWNER:
+    if not topic_policy.can_delete(topic, actor):
         raise Forbidden("Permission denied or topic not found")
     now = utcnow()
     # The title is freed for new topics; the deleted one keeps a unique placeholder.

@@ -7,9 +7,9 @@ from flask import request
 from flask_socketio import emit, join_room, leave_room  # noqa: A004
 
 from models.user import User
+from policies import profile as profile_policy
 from schemas.chat import RoomRef, TypingIn
 from services import chat_access, typing
-from services.blocks import is_blocked_either
 from services.chat_room_members import socket_room
 from services.realtime import user_room
 from services.topic_access import require_not_banned, visible_topic_or_404
@@ -43,8 +43,7 @@ def typing_target(user, payload):
         return f"topic_{payload.topic_id}", {"topic_id": payload.topic_id}, check_topic
     if payload.to_user_id:
         def check_dm():
-            if User.get(payload.to_user_id) is None or is_blocked_either(user["_id"],
-                                                                         payload.to_user_id):
+            if not profile_policy.can_reach(User.get(payload.to_user_id), user):
                 raise Forbidden("You cannot message this user")
         return (user_room(payload.to_user_id), {"from_user_id": str(user["_id"])}, check_dm)
     raise ValidationFailed("A room, topic or user is required")
