@@ -89,3 +89,12 @@ def test_no_project_import_inside_a_function():
 def test_the_checker_sees_a_cycle():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+def test_policies_sit_below_the_services():
+    """The policy layer decides from models and facts; services, routes and sockets ask it."""
+    graph, _ = graph_and_late_imports()
+    upward = {f"{module} -> {target}" for module, targets in graph.items()
+              if module.startswith("policies") for target in targets
+              if target.split(".")[0] in ("services", "routes", "sockets")}
+    assert upward == set()
