@@ -15,7 +15,6 @@ from policies import facts
 from policies import topic as topic_policy
 from utils.errors import Forbidden, NotFound
 
-__all__ = ["MODERATOR", "NONE"]
 TOPIC_FIELDS = {"settings": 1}
 
 

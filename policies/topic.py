@@ -10,8 +10,6 @@ from models.topic import MODERATOR, NONE, OWNER, ROLE_LEVEL, Topic
 from policies import facts
 from utils.errors import Forbidden, NotFound
 
-__all__ = ["OWNER", "MODERATOR", "NONE"]
-
 
 def is_invite_only(topic):
     return bool((topic.get("settings") or {}).get("require_approval"))

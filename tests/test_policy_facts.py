@@ -1,0 +1,66 @@
+"""The one loader of per-user facts (policies/facts.py): a cached read of the topic
+list costs no MongoDB command, and every write that changes a fact is seen by the
+very next read (the Redis copy is dropped, not left to expire)."""
+from pymongo import monitoring
+
+from policies import facts
+from tests.content_helpers import make_topic
+from utils.redis_client import get_redis
+
+COMMANDS = []
+
+
+class CommandLog(monitoring.CommandListener):
+    """Registered at import, before any test builds its MongoClient."""
+
+    def started(self, event):
+        COMMANDS.append(event.command_name)
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+monitoring.register(CommandLog())
+
+
+def mine(client, topic_id):
+    listed = client.get("/api/topics?limit=50").get_json()["data"]
+    return next((t for t in listed if t["id"] == topic_id), None)
+
+
+def test_a_cached_topic_list_reads_no_mongodb(app, auth):
+    user, client = auth.signed_in()
+    for n in range(6):
+        topic = make_topic(client, require_approval=bool(n % 2))
+    client.get("/api/topics?limit=20")  # fills the page cache and the caller's facts
+    COMMANDS.clear()
+    response = client.get("/api/topics?limit=20")
+    assert response.status_code == 200 and len(response.get_json()["data"]) >= 6
+    assert [c for c in COMMANDS if c not in ("ping", "isMaster", "hello")] == []
+    with app.app_context():
+        assert get_redis().exists(facts.facts_key(user["_id"]))
+    assert mine(client, topic["_id"])["user_permission_level"] == 3
+
+
+def test_every_fact_changing_write_is_seen_by_the_next_read(auth):
+    _, owner = auth.signed_in()
+    user, client = auth.signed_in()
+    public = make_topic(owner)
+    closed = make_topic(owner, require_approval=True)
+    assert mine(client, public["_id"])["user_permission_level"] == 0  # facts now cached
+    assert mine(client, closed["_id"]) is None
+    assert client.post(f"/api/topics/{public['_id']}/join").status_code == 200
+    assert mine(client, public["_id"])["user_permission_level"] == 1
+    assert client.post(f"/api/topics/{public['_id']}/mute", json={"minutes": -1}).status_code == 200
+    assert mine(client, public["_id"])["is_muted"] is True
+    invite = owner.post(f"/api/topics/{closed['_id']}/invite", json={"user_id": str(user["_id"])})
+    assert invite.status_code == 200, invite.get_json()
+    assert mine(client, closed["_id"])["user_permission_level"] == 0  # invited: listed
+    assert client.post(f"/api/content-settings/topics/{public['_id']}/hide").status_code == 200
+    assert mine(client, public["_id"]) is None
+    ban = owner.post(f"/api/topics/{closed['_id']}/ban", json={"user_id": str(user["_id"])})
+    assert ban.status_code == 200, ban.get_json()
+    assert mine(client, closed["_id"]) is None  # the ban declined the invitation
