@@ -20,7 +20,7 @@ from flask import g, has_request_context
 from models.base import parse_id
 from models.chat_room import ChatRoomBan, ChatRoomMember
 from models.content_setting import ContentSetting
-from models.topic import TopicBan, TopicMember
+from models.topic import Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
 from utils.cache import dump_doc, load_doc
@@ -42,6 +42,7 @@ class Facts:
 
     def __init__(self, data):
         self.topic_roles = data["topics"]
+        self.private_topics = set(data["private_topics"])
         self.invited = set(data["invited"])
         self.topic_bans = set(data["topic_bans"])
         self.room_roles = data["rooms"]
@@ -64,9 +65,11 @@ class Facts:
     def room_banned(self, room_id):
         return str(room_id) in self.room_bans
 
-    def topics_in(self):
-        """Ids of the topics this user is a member of or invited to (ObjectIds)."""
-        return sorted(parse_id(t) for t in {*self.topic_roles, *self.invited})
+    def invite_only_topics(self):
+        """Ids (ObjectIds) of the invite-only topics this user belongs to or is invited to:
+        all a list filter needs (public topics are listed for everyone), so a user in
+        thousands of public topics has the same topic-list query as anyone else."""
+        return sorted(parse_id(t) for t in {*self.private_topics, *self.invited})
 
     def rooms_in(self):
         return sorted(parse_id(r) for r in self.room_roles)
@@ -86,7 +89,7 @@ class Facts:
         return {tid for tid, until in self.topic_mutes.items() if until is None or until > now}
 
 
-NOBODY = Facts({"topics": {}, "invited": [], "topic_bans": [], "rooms": {}, "room_bans": [],
+NOBODY = Facts({"topics": {}, "private_topics": [], "invited": [], "topic_bans": [], "rooms": {}, "room_bans": [],
                 "hidden": {}, "topic_mutes": {}})
 
 
@@ -126,6 +129,18 @@ def invalidate(*user_ids):
     get_redis().delete(*[facts_key(name) for name in ids])
 
 
+def invalidate_topic_members(topic_id):
+    """A topic turned invite-only (or public): its members' `private_topics` changed."""
+    rows = TopicMember.collection().find({"topic_id": parse_id(topic_id)}, {"user_id": 1})
+    batch = []
+    for row in rows:
+        batch.append(row["user_id"])
+        if len(batch) == 1000:
+            invalidate(*batch)
+            batch = []
+    invalidate(*batch)
+
+
 def _memo():
     """The per-request memo (none outside a request: a long task must not keep stale facts)."""
     if not has_request_context():
@@ -148,6 +163,7 @@ def _load(oid):
         hidden.setdefault(row["item_type"], []).append(str(row["item_id"]))
     return {
         "topics": {str(m["topic_id"]): m["role"] for m in members},
+        "private_topics": _invite_only([m["topic_id"] for m in members]),
         "invited": [str(i["topic_id"]) for i in invites],
         "topic_bans": [str(b["topic_id"]) for b in TopicBan.find(by_user, limit=MAX_ROWS)],
         "rooms": {str(m["room_id"]): m["role"] for m in rooms},
@@ -156,3 +172,12 @@ def _load(oid):
         "topic_mutes": {str(m["topic_id"]): m.get("until")
                         for m in TopicMute.find(by_user, limit=MAX_ROWS)},
     }
+
+
+def _invite_only(topic_ids):
+    """The invite-only ones among `topic_ids` (looked up by `_id` alone, which every
+    MongoDB-wire server serves from the `_id` index; deleted ones count, so a restored
+    topic is right at once)."""
+    topics = Topic.find({"_id": {"$in": topic_ids}}, include_deleted=True,
+                        projection={"settings": 1}) if topic_ids else []
+    return [str(t["_id"]) for t in topics if (t.get("settings") or {}).get("require_approval")]

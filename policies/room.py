@@ -147,7 +147,7 @@ def _invisible_topics(user, mine):
     query = {"is_deleted": True}
     if not topic_policy.is_admin(user):
         query = {"$or": [query, {"settings.require_approval": True,
-                                 "_id": {"$nin": mine.topics_in()}}]}
+                                 "_id": {"$nin": mine.invite_only_topics()}}]}
     return [t["_id"] for t in Topic.collection().find(query, {"_id": 1})]
 
 

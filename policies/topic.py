@@ -67,7 +67,7 @@ def list_filter(user):
     if is_admin(user):
         return {}
     return {"$or": [{"settings.require_approval": {"$ne": True}},
-                    {"_id": {"$in": facts.of(user).topics_in()}}]}
+                    {"_id": {"$in": facts.of(user).invite_only_topics()}}]}
 
 
 # ----- the checks routes and services call -----

@@ -244,6 +244,8 @@ def update_topic(topic_id, user, title=None, description=None, tags=None, settin
         updated = Topic.update(topic["_id"], set_=changes)
     except DuplicateKeyError:
         raise Conflict(f'Topic with title "{title}" already exists') from None
+    if is_invite_only(updated) != is_invite_only(topic):
+        facts.invalidate_topic_members(topic["_id"])  # their invite-only topic list changed
     if "settings" in changes:
         Post.collection().update_many({"topic_id": topic["_id"]},
                                       {"$set": {"restricted": is_invite_only(updated)}})

@@ -4,6 +4,7 @@ very next read (the Redis copy is dropped, not left to expire)."""
 from pymongo import monitoring
 
 from policies import facts
+from services import topics
 from tests.content_helpers import make_topic
 from utils.redis_client import get_redis
 
@@ -64,3 +65,32 @@ def test_every_fact_changing_write_is_seen_by_the_next_read(auth):
     ban = owner.post(f"/api/topics/{closed['_id']}/ban", json={"user_id": str(user["_id"])})
     assert ban.status_code == 200, ban.get_json()
     assert mine(client, closed["_id"]) is None  # the ban declined the invitation
+
+
+def test_a_topic_turning_invite_only_is_listed_for_its_members_only(auth):
+    _, owner = auth.signed_in()
+    _, member = auth.signed_in()
+    _, stranger = auth.signed_in()
+    topic = make_topic(owner)
+    assert member.post(f"/api/topics/{topic['_id']}/join").status_code == 200
+    assert mine(member, topic["_id"]) and mine(stranger, topic["_id"])  # facts cached
+    update = owner.put(f"/api/topics/{topic['_id']}", json={"settings": {"require_approval": True}})
+    assert update.status_code == 200, update.get_json()
+    assert mine(member, topic["_id"])["user_permission_level"] == 1
+    assert mine(stranger, topic["_id"]) is None
+    assert owner.put(f"/api/topics/{topic['_id']}",
+                     json={"settings": {"require_approval": False}}).status_code == 200
+    assert mine(stranger, topic["_id"]) is not None
+
+
+def test_public_memberships_leave_the_list_query_as_everyone_elses(app, auth):
+    """The list filter names only invite-only topics, so joining public topics neither
+    grows the query nor splits the shared page cache."""
+    owner, owner_client = auth.signed_in()
+    member, client = auth.signed_in()
+    stranger = auth.user()
+    for _ in range(3):
+        assert client.post(f"/api/topics/{make_topic(owner_client)['_id']}/join").status_code == 200
+    with app.test_request_context():
+        assert topics.list_query(member) == topics.list_query(stranger)
+        assert topics.list_query(owner) == topics.list_query(stranger)
