@@ -89,8 +89,8 @@ class Facts:
         return {tid for tid, until in self.topic_mutes.items() if until is None or until > now}
 
 
-NOBODY = Facts({"topics": {}, "private_topics": [], "invited": [], "topic_bans": [], "rooms": {}, "room_bans": [],
-                "hidden": {}, "topic_mutes": {}})
+NOBODY = Facts({"topics": {}, "private_topics": [], "invited": [], "topic_bans": [],
+                "rooms": {}, "room_bans": [], "hidden": {}, "topic_mutes": {}})
 
 
 def of(user):

@@ -12,7 +12,7 @@ from models.topic import MODERATOR, OWNER, Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.user import User
 from policies import facts
-from policies.topic import is_banned, visible_topic_or_404
+from policies.topic import is_banned, require_level, visible_topic_or_404
 from policies.topic import level as permission_level
 from services import chat_cache, presence
 from services.chat_room_members import remove_from_topic_rooms
@@ -31,13 +31,6 @@ def _target(user_id, message="Permission denied or user not found"):
     return user
 
 
-def _require(topic, actor, minimum, message="Permission denied"):
-    level = permission_level(topic, actor)
-    if level < minimum:
-        raise Forbidden(message)
-    return level
-
-
 def list_moderators(topic_id, user):
     topic = visible_topic_or_404(topic_id, user)
     return moderators_of(topic["_id"])
@@ -45,7 +38,7 @@ def list_moderators(topic_id, user):
 
 def add_moderator(topic_id, actor, user_id, permissions=None):
     topic = visible_topic_or_404(topic_id, actor)
-    _require(topic, actor, OWNER, "Permission denied or user not found")
+    require_level(topic, actor, OWNER, "Permission denied or user not found")
     target = _target(user_id)
     if is_banned(topic["_id"], target["_id"]) or permission_level(topic, target) == OWNER:
         raise Forbidden("Permission denied or user not found")
@@ -59,7 +52,7 @@ def add_moderator(topic_id, actor, user_id, permissions=None):
 
 def remove_moderator(topic_id, actor, moderator_id):
     topic = visible_topic_or_404(topic_id, actor)
-    _require(topic, actor, OWNER)
+    require_level(topic, actor, OWNER)
     changed = TopicMember.collection().update_one(
         {"topic_id": topic["_id"], "user_id": parse_id(moderator_id), "role": "moderator"},
         {"$set": {"role": "member", "permissions": [], "updated_at": utcnow()}}).modified_count
@@ -72,7 +65,7 @@ def remove_moderator(topic_id, actor, moderator_id):
 
 def ban_user(topic_id, actor, user_id, reason=""):
     topic = visible_topic_or_404(topic_id, actor)
-    actor_level = _require(topic, actor, MODERATOR)
+    actor_level = require_level(topic, actor, MODERATOR)
     target = _target(user_id)
     target_level = permission_level(topic, target)
     if str(target["_id"]) == str(actor["_id"]) or target_level == OWNER or \
@@ -136,7 +129,7 @@ def evict_non_members(topic):
 
 def unban_user(topic_id, actor, user_id):
     topic = visible_topic_or_404(topic_id, actor)
-    _require(topic, actor, MODERATOR)
+    require_level(topic, actor, MODERATOR)
     oid = parse_id(user_id)
     if oid is None or not TopicBan.collection().delete_one(
             {"topic_id": topic["_id"], "user_id": oid}).deleted_count:
@@ -148,7 +141,7 @@ def unban_user(topic_id, actor, user_id):
 
 def transfer_ownership(topic_id, actor, user_id):
     topic = visible_topic_or_404(topic_id, actor)
-    _require(topic, actor, OWNER)
+    require_level(topic, actor, OWNER)
     target = _target(user_id)
     if str(target["_id"]) == str(actor["_id"]) or is_banned(topic["_id"], target["_id"]):
         raise Forbidden("Permission denied or user not found")

@@ -78,7 +78,8 @@ def world(app, auth):
                 ok(owner.post(f"/api/chat-rooms/{room['id']}/invite", json={"user_id": ids[role]}))
                 invitation = ok(clients[role].get("/api/chat-rooms/invitations"))["data"][0]
                 ok(clients[role].post(f"/api/chat-rooms/invitations/{invitation['id']}/accept"))
-        ok(owner.post(f"/api/chat-rooms/{room['id']}/moderators", json={"user_id": ids["moderator"]}))
+        ok(owner.post(f"/api/chat-rooms/{room['id']}/moderators",
+                      json={"user_id": ids["moderator"]}))
         ok(owner.post(f"/api/chat-rooms/{room['id']}/ban/{ids['banned']}"))
     make_post(owner, public["_id"], use_anonymous=True)
     make_post(clients["member"], closed["_id"], use_anonymous=True)
@@ -102,13 +103,28 @@ def by_role(app, users):
             yield role, users[role]
 
 
+def allowed_and_filtered(model, ids, can_view, list_filter):
+    """(ids `can_view` passes, ids the policy's filter finds) among the documents `ids`."""
+    ours = model.by_ids(ids)
+    allowed = {str(doc["_id"]) for doc in ours if can_view(doc)}
+    scope = {"_id": {"$in": [doc["_id"] for doc in ours]}}
+    return allowed, ids_of(model.find({"$and": [scope, list_filter]}))
+
+
+def listed_or_nothing(list_function, *args):
+    """The ids a service's list returns, or none when the place itself is invisible (404)."""
+    try:
+        return ids_of(list_function(*args), "id")
+    except NotFound:
+        return set()
+
+
 def test_topics_listed_are_exactly_the_viewable_ones(app, world):
     users, topic_ids, _ = world
     for role, user in by_role(app, users):
-        ours = Topic.by_ids(topic_ids)
-        viewable = {str(t["_id"]) for t in ours if topic_policy.can_view(t, user)}
-        scope = {"_id": {"$in": [t["_id"] for t in ours]}}
-        filtered = ids_of(Topic.find({"$and": [scope, topic_policy.list_filter(user)]}))
+        viewable, filtered = allowed_and_filtered(
+            Topic, topic_ids, lambda t: topic_policy.can_view(t, user),
+            topic_policy.list_filter(user))
         listed, _ = topics.list_topics(user, limit=100)
         listed = ids_of(listed, "id") & set(map(str, topic_ids))
         assert filtered == viewable == listed, role
@@ -119,24 +135,19 @@ def test_topics_listed_are_exactly_the_viewable_ones(app, world):
 def test_rooms_listed_are_exactly_the_readable_ones(app, world):
     users, topic_ids, room_ids = world
     for role, user in by_role(app, users):
-        ours = ChatRoom.by_ids(room_ids)
-        readable = {str(r["_id"]) for r in ours if room_policy.can_read(r, user)}
-        scope = {"_id": {"$in": [r["_id"] for r in ours]}}
-        filtered = ids_of(ChatRoom.find({"$and": [scope, room_policy.list_filter(user)]}))
+        readable, filtered = allowed_and_filtered(
+            ChatRoom, room_ids, lambda r: room_policy.can_read(r, user),
+            room_policy.list_filter(user))
         assert filtered == readable, role
         assert len(readable) == ROOMS_READ[role], role
         if user is None:
             assert readable == set()
             continue
-        listed = set()
+        listed = ids_of(chat_rooms.my_groups(user), "id")
         for topic_id in topic_ids:
-            try:
-                listed |= ids_of(chat_rooms.list_topic_rooms(topic_id, user), "id")
-            except NotFound:
-                pass
-        listed |= ids_of(chat_rooms.my_groups(user), "id")
+            listed |= listed_or_nothing(chat_rooms.list_topic_rooms, topic_id, user)
         # "my groups" lists the caller's own groups: an admin may read others' too.
-        own = {str(r["_id"]) for r in ours if not r.get("is_group_chat")
+        own = {str(r["_id"]) for r in ChatRoom.by_ids(room_ids) if not r.get("is_group_chat")
                or room_policy.role(r, user) is not None}
         assert listed == readable & own, role
 
@@ -152,10 +163,7 @@ def test_posts_listed_are_exactly_the_viewable_ones(app, world):
         for topic in topics_by_id.values():
             if topic_policy.can_view(topic, user):
                 filtered |= ids_of(Post.find(post_policy.list_filter(topic, user)))
-            try:
-                listed |= ids_of(posts.list_topic_posts(topic["_id"], user), "id")
-            except NotFound:
-                pass
+            listed |= listed_or_nothing(posts.list_topic_posts, topic["_id"], user)
         assert filtered == viewable == listed, role
         assert sum(1 for p in every if p.get("anonymous_identity")) == 2
 
