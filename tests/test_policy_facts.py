@@ -1,11 +1,18 @@
 """The one loader of per-user facts (policies/facts.py): a cached read of the topic
 list costs no MongoDB command, and every write that changes a fact is seen by the
 very next read (the Redis copy is dropped, not left to expire)."""
+from bson import ObjectId
 from pymongo import monitoring
 
+from models.chat_room import ChatRoomBan, ChatRoomMember
+from models.content_setting import ContentSetting
+from models.topic import TopicBan, TopicMember
+from models.topic_invitation import TopicInvitation
+from models.topic_mute import TopicMute
 from policies import facts
 from services import topics
 from tests.content_helpers import make_topic
+from utils.queries import plan_stages
 from utils.redis_client import get_redis
 
 COMMANDS = []
@@ -94,3 +101,15 @@ def test_public_memberships_leave_the_list_query_as_everyone_elses(app, auth):
     with app.test_request_context():
         assert topics.list_query(member) == topics.list_query(stranger)
         assert topics.list_query(owner) == topics.list_query(stranger)
+
+
+def test_the_loader_reads_by_index_only(app_ctx):
+    """Each of the loader's finds (policies/facts.py `_load`) is served by an index."""
+    user_id = ObjectId()
+    by_user = {"user_id": user_id}
+    for model, query in ((TopicMember, by_user), (ChatRoomMember, by_user), (TopicBan, by_user),
+                         (ChatRoomBan, by_user), (TopicMute, by_user),
+                         (TopicInvitation, {"invited_user_id": user_id, "status": "pending"}),
+                         (ContentSetting, {"user_id": user_id, "setting": "hidden"})):
+        stages = plan_stages(model, query)
+        assert "COLLSCAN" not in stages, (model.collection_name, stages)
