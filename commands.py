@@ -11,12 +11,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from models.user import User
 from services import storage_migration
 
 
 def _set_admin(username, value):
-    from models.user import User
-
     user = User.by_username(username)
     if user is None:
         raise click.ClickException(f"No user named {username!r}")

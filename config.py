@@ -1,11 +1,16 @@
 """Configuration read from the environment (a `.env` file is honoured).
 
-One base class holds every setting with its typed parsing; the development,
-testing and production classes change only what differs. `load_config()`
-picks the class named by APP_ENV.
+Every setting is one row of SETTINGS: its name, how its environment value is
+parsed, its default and an optional check. Adding a setting is adding a row
+(and a row of the README's configuration table: tests/test_config_table.py
+keeps the two in step). The development, testing and production classes change
+only what differs; `load_config()` picks the class named by APP_ENV and checks
+every value.
 """
+import copy
 import os
 from datetime import timedelta
+from typing import Any, Callable, NamedTuple, Optional
 
 from dotenv import load_dotenv
 
@@ -26,167 +31,253 @@ def env_bool(name, default=False):
     value = env_str(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return flag(value)
 
 
 def env_list(name, default=()):
     value = env_str(name)
     if value is None:
         return list(default)
-    return [item.strip() for item in value.split(",") if item.strip()]
+    return csv(value)
 
 
 class ConfigError(RuntimeError):
     """A setting that makes the server unsafe or unable to start."""
 
 
+# ----- how an environment value is parsed (the "type" of a row) -----
+
+def text(raw):
+    return raw
+
+
+def flag(raw):
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def csv(raw):
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def days(raw):
+    return timedelta(days=int(raw))
+
+
+# ----- checks: a value -> an error message, or None -----
+
+def one_of(*choices):
+    return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
+
+
+def at_least(low):
+    return lambda value: None if value >= low else f"must be at least {low}"
+
+
+def above_zero(value):
+    return None if value > 0 else "must be above 0"
+
+
+def hour_of_day(value):
+    return None if 0 <= value < 24 else "must be an hour, 0-23"
+
+
+def port(value):
+    return None if 0 < value < 65536 else "must be a TCP port (1-65535)"
+
+
+class Setting(NamedTuple):
+    name: str                       # the attribute, and the key of app.config
+    type: Callable[[str], Any]      # parses the environment value
+    default: Any                    # a value, or a function of the settings read before it
+    check: Optional[Callable] = None
+    env: Optional[str] = None       # the environment variable, when it is not `name`
+
+    @property
+    def variable(self):
+        return self.env or self.name
+
+    def read(self, config):
+        raw = env_str(self.variable)
+        if raw is not None:
+            return self.type(raw)
+        if callable(self.default):
+            return self.default(config)
+        return copy.copy(self.default)  # a list default is never shared between configs
+
+
+POSITIVE, NON_NEGATIVE = at_least(1), at_least(0)
+MIB = 1024 * 1024
+FILTERED_WORDS = ["fuck", "shit", "cunt", "bitch", "asshole"]
+STUN_SERVERS = ["stun:stun.l.google.com:19302", "stun:stun1.l.google.com:19302"]
+
+SETTINGS = (
+    # --- runtime ---
+    Setting("APP_ENV", text, "development", one_of("development", "testing", "production")),
+    Setting("HOST", text, "127.0.0.1"),
+    Setting("PORT", int, 5000, port),
+    Setting("DEBUG", flag, False),
+    Setting("SECRET_KEY", text, DEFAULT_SECRET),
+    Setting("ASYNC_MODE", text, "gevent", one_of("gevent", "eventlet", "threading")),
+    Setting("VAR_DIR", text, lambda config: os.path.abspath("var")),
+
+    # --- data services (unset: the embedded default starts them) ---
+    Setting("MONGO_URI", text, None),
+    Setting("MONGO_DB_NAME", text, "parley"),
+    Setting("REDIS_URL", text, None),
+    Setting("SOCKETIO_MESSAGE_QUEUE", flag, True),
+    # Presence: each process renews a heartbeat; a crashed one's sockets are swept.
+    Setting("PRESENCE_HEARTBEAT_SECONDS", int, 15, NON_NEGATIVE),
+    Setting("PRESENCE_COUNT_INTERVAL", float, 1.0, NON_NEGATIVE),
+
+    # --- web ---
+    Setting("FRONTEND_URL", text, "http://localhost:3000"),
+    Setting("CORS_ORIGINS", csv, lambda config: [config.FRONTEND_URL, "http://localhost:5000",
+                                                 "http://127.0.0.1:5000"]),
+    Setting("TRUSTED_PROXIES", int, 0, NON_NEGATIVE),
+    # WebAuthn relying party id; unset: FRONTEND_URL's host (the origin is FRONTEND_URL)
+    Setting("PASSKEY_RP_ID", text, None),
+    Setting("PERMANENT_SESSION_LIFETIME", days, timedelta(days=14), env="SESSION_LIFETIME_DAYS"),
+    Setting("MAX_CONTENT_LENGTH", int, 16 * MIB, POSITIVE, env="MAX_REQUEST_BYTES"),
+
+    # --- limits ---
+    Setting("RATELIMIT_ENABLED", flag, True),
+    Setting("MAX_ATTACHMENT_BYTES", int, 10 * MIB, POSITIVE),
+    Setting("UPLOAD_DIR", text, lambda config: os.path.join(config.VAR_DIR, "uploads")),
+    Setting("MAX_PROFILE_IMAGE_BYTES", int, 5 * MIB, POSITIVE),
+
+    # --- chat: CHAT_SEND_LIMIT messages per user per CHAT_SEND_WINDOW seconds ---
+    Setting("CHAT_SEND_LIMIT", int, 30, POSITIVE),
+    Setting("CHAT_SEND_WINDOW", int, 10, POSITIVE),
+    Setting("MAX_ATTACHMENTS_PER_MESSAGE", int, 10, NON_NEGATIVE),
+
+    # --- support tickets: user replies stop at TICKET_MAX_MESSAGES ---
+    Setting("TICKET_MAX_MESSAGES", int, 200, POSITIVE),
+    Setting("TICKET_REPLY_LIMIT", int, 30, POSITIVE),
+    Setting("TICKET_REPLY_WINDOW", int, 3600, POSITIVE),
+
+    # --- content write limits: per user, <NAME>_LIMIT writes per <NAME>_WINDOW seconds ---
+    Setting("POST_CREATE_LIMIT", int, 10, POSITIVE),
+    Setting("POST_CREATE_WINDOW", int, 60, POSITIVE),
+    Setting("COMMENT_CREATE_LIMIT", int, 30, POSITIVE),
+    Setting("COMMENT_CREATE_WINDOW", int, 60, POSITIVE),
+    Setting("VOTE_LIMIT", int, 120, POSITIVE),
+    Setting("VOTE_WINDOW", int, 60, POSITIVE),
+    Setting("REPORT_LIMIT", int, 20, POSITIVE),
+    Setting("REPORT_WINDOW", int, 3600, POSITIVE),
+    # topic invitations, and chat-room invitations (incl. those sent by group creation)
+    Setting("TOPIC_INVITE_LIMIT", int, 100, POSITIVE),
+    Setting("TOPIC_INVITE_WINDOW", int, 3600, POSITIVE),
+    Setting("CHAT_INVITE_LIMIT", int, 100, POSITIVE),
+    Setting("CHAT_INVITE_WINDOW", int, 3600, POSITIVE),
+
+    # --- content filter (posts, comments, messages; rest-content §1.7) ---
+    Setting("CONTENT_FILTER_LINKS", flag, True),
+    Setting("CONTENT_FILTER_WORDS", csv, FILTERED_WORDS),
+
+    # --- email ---
+    Setting("EMAIL_BACKEND", text, "console", one_of("console", "smtp", "sendgrid")),
+    Setting("SMTP_HOST", text, "localhost"),
+    Setting("SMTP_PORT", int, 587, port),
+    Setting("SMTP_USERNAME", text, None),
+    Setting("SMTP_PASSWORD", text, None),
+    Setting("SMTP_USE_TLS", flag, True),
+    Setting("MAIL_FROM", text, "Parley <no-reply@localhost>"),
+    Setting("SENDGRID_API_KEY", text, None),
+    Setting("SENDGRID_API_URL", text, "https://api.sendgrid.com"),
+
+    # --- notification emails: missed messages, digest, unsubscribe (issue 15) ---
+    Setting("EMAIL_NOTIFY_ENABLED", flag, True),
+    Setting("EMAIL_NOTIFY_DELAY", float, 120.0, NON_NEGATIVE),  # seconds
+    Setting("EMAIL_QUEUE_INTERVAL", float, 15.0, NON_NEGATIVE),  # 0: no worker
+    Setting("EMAIL_MAX_ATTEMPTS", int, 6, POSITIVE),
+    Setting("EMAIL_RETRY_BASE_SECONDS", int, 30, POSITIVE),  # doubles per try
+    Setting("EMAIL_UNSUBSCRIBE_MAX_AGE_DAYS", int, 60, POSITIVE),
+    Setting("EMAIL_LINK_BASE_URL", text, lambda config: config.FRONTEND_URL),
+    Setting("EMAIL_DIGEST_HOUR", int, 7, hour_of_day),  # UTC hour digests go out
+
+    # --- voice calls (WebRTC signalling) ---
+    Setting("VOIP_STUN_URLS", csv, STUN_SERVERS),
+    Setting("TURN_URLS", csv, []),
+    Setting("TURN_SECRET", text, None),
+    Setting("TURN_TTL_SECONDS", int, 24 * 3600, POSITIVE),
+    Setting("VOIP_HEARTBEAT_TIMEOUT", int, 90, POSITIVE),
+    Setting("VOIP_MAX_CALL_SECONDS", int, 4 * 3600, POSITIVE),
+    Setting("VOIP_CLEANUP_INTERVAL", int, 30, NON_NEGATIVE),
+
+    # --- operations: reloadable settings, shutdown (issue 7) ---
+    Setting("SETTINGS_FILE", text, None),
+    Setting("SHUTDOWN_GRACE_SECONDS", int, 20, NON_NEGATIVE),
+    # rooms' message_count/last_activity lag by at most this (services/chat_cache.py)
+    Setting("CHAT_COUNTER_FLUSH_SECONDS", float, 1.0, NON_NEGATIVE),
+    Setting("SLOW_MODE_DEFAULT_SECONDS", int, 0, NON_NEGATIVE),
+    Setting("METRICS_TOKEN", text, None),  # set: /metrics wants this bearer token
+
+    # --- GIFs: GIF_PROVIDER giphy | klipy | none; unset: the provider whose key is set.
+    # TENOR_API_KEY is a deprecated alias of KLIPY_API_KEY (Tenor's API is closed). ---
+    Setting("TENOR_API_KEY", text, None),
+    Setting("GIPHY_API_KEY", text, None),
+    Setting("KLIPY_API_KEY", text, lambda config: config.TENOR_API_KEY),
+    Setting("GIF_PROVIDER", text, None),
+    Setting("GIPHY_API_URL", text, "https://api.giphy.com"),
+    Setting("KLIPY_API_URL", text, "https://api.klipy.com"),
+    Setting("KLIPY_CLIENT_KEY", text, "parley"),
+    Setting("GIPHY_RATING", text, "g"),  # the safest rating
+    Setting("KLIPY_CONTENT_FILTER", text, "high"),  # the safest filter
+    Setting("GIF_TIMEOUT_SECONDS", float, 3.0, above_zero),
+    Setting("GIF_CACHE_SECONDS", int, 3600, POSITIVE),
+    Setting("GIF_REQUEST_LIMIT", int, 60, POSITIVE),  # GIF requests per user ...
+    Setting("GIF_REQUEST_WINDOW", int, 60, POSITIVE),  # ... per this many seconds
+    # --- share links ---
+    Setting("SHORT_LINK_LIMIT", int, 30, POSITIVE),  # share links per user ...
+    Setting("SHORT_LINK_WINDOW", int, 3600, POSITIVE),  # ... per this many seconds
+    # --- file storage: local (UPLOAD_DIR) | azure (a container in Azure Blob Storage) ---
+    Setting("STORAGE_BACKEND", text, "local", one_of("local", "azure")),
+    Setting("AZURE_STORAGE_CONNECTION_STRING", text, None),
+    Setting("AZURE_STORAGE_CONTAINER", text, "parley-uploads"),
+
+    # --- logging ---
+    Setting("LOG_LEVEL", text, "INFO"),
+    Setting("LOG_FORMAT", text, "json", one_of("json", "text")),
+)
+
+# Not read from the environment.
+FIXED = {
+    "TESTING": False,
+    "SESSION_COOKIE_NAME": "session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_PERMANENT": False,
+    "RATE_LIMITS": {},  # filled by SETTINGS_FILE (utils/settings_reload.py)
+}
+
+
 class Config:
+    """The settings as attributes (`config.PORT`), read in table order, so a default
+    may depend on a setting above it."""
+
     def __init__(self):
-        # --- runtime ---
-        self.APP_ENV = env_str("APP_ENV", "development")
-        self.HOST = env_str("HOST", "127.0.0.1")
-        self.PORT = env_int("PORT", 5000)
-        self.DEBUG = env_bool("DEBUG", False)
-        self.TESTING = False
-        self.SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET)
-        self.ASYNC_MODE = env_str("ASYNC_MODE", "gevent")
-        self.VAR_DIR = env_str("VAR_DIR", os.path.abspath("var"))
+        for name, value in FIXED.items():
+            setattr(self, name, copy.copy(value))
+        for setting in SETTINGS:
+            setattr(self, setting.name, setting.read(self))
 
-        # --- data services (unset: the embedded default starts them) ---
-        self.MONGO_URI = env_str("MONGO_URI")
-        self.MONGO_DB_NAME = env_str("MONGO_DB_NAME", "parley")
-        self.REDIS_URL = env_str("REDIS_URL")
-        self.SOCKETIO_MESSAGE_QUEUE = env_bool("SOCKETIO_MESSAGE_QUEUE", True)
-        # Presence: each process renews a heartbeat; a crashed one's sockets are swept.
-        self.PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 15)
-        self.PRESENCE_COUNT_INTERVAL = float(env_str("PRESENCE_COUNT_INTERVAL", "1"))
-
-        # --- web ---
-        self.FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
-        self.CORS_ORIGINS = env_list(
-            "CORS_ORIGINS",
-            [self.FRONTEND_URL, "http://localhost:5000", "http://127.0.0.1:5000"],
-        )
-        self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
-        # WebAuthn relying party id; unset: FRONTEND_URL's host (the origin is FRONTEND_URL)
-        self.PASSKEY_RP_ID = env_str("PASSKEY_RP_ID")
-        self.SESSION_COOKIE_NAME = "session"
-        self.SESSION_COOKIE_HTTPONLY = True
-        self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = False
-        self.SESSION_PERMANENT = False
-        self.PERMANENT_SESSION_LIFETIME = timedelta(days=env_int("SESSION_LIFETIME_DAYS", 14))
-        self.MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_BYTES", 16 * 1024 * 1024)
-
-        # --- limits ---
-        self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
-        self.MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
-        self.UPLOAD_DIR = env_str("UPLOAD_DIR", os.path.join(self.VAR_DIR, "uploads"))
-        self.MAX_PROFILE_IMAGE_BYTES = env_int("MAX_PROFILE_IMAGE_BYTES", 5 * 1024 * 1024)
-
-        # --- chat ---
-        self.CHAT_SEND_LIMIT = env_int("CHAT_SEND_LIMIT", 30)        # messages per user ...
-        self.CHAT_SEND_WINDOW = env_int("CHAT_SEND_WINDOW", 10)      # ... per this many seconds
-        self.MAX_ATTACHMENTS_PER_MESSAGE = env_int("MAX_ATTACHMENTS_PER_MESSAGE", 10)
-
-        # --- support tickets ---
-        self.TICKET_MAX_MESSAGES = env_int("TICKET_MAX_MESSAGES", 200)  # user replies stop here
-        self.TICKET_REPLY_LIMIT = env_int("TICKET_REPLY_LIMIT", 30)     # replies per user ...
-        self.TICKET_REPLY_WINDOW = env_int("TICKET_REPLY_WINDOW", 3600)  # ... per this many seconds
-
-        # --- content write limits: per user, <NAME>_LIMIT writes per <NAME>_WINDOW seconds ---
-        self.POST_CREATE_LIMIT = env_int("POST_CREATE_LIMIT", 10)
-        self.POST_CREATE_WINDOW = env_int("POST_CREATE_WINDOW", 60)
-        self.COMMENT_CREATE_LIMIT = env_int("COMMENT_CREATE_LIMIT", 30)
-        self.COMMENT_CREATE_WINDOW = env_int("COMMENT_CREATE_WINDOW", 60)
-        self.VOTE_LIMIT = env_int("VOTE_LIMIT", 120)
-        self.VOTE_WINDOW = env_int("VOTE_WINDOW", 60)
-        self.REPORT_LIMIT = env_int("REPORT_LIMIT", 20)
-        self.REPORT_WINDOW = env_int("REPORT_WINDOW", 3600)
-        # topic invitations, and chat-room invitations (incl. those sent by group creation)
-        self.TOPIC_INVITE_LIMIT = env_int("TOPIC_INVITE_LIMIT", 100)
-        self.TOPIC_INVITE_WINDOW = env_int("TOPIC_INVITE_WINDOW", 3600)
-        self.CHAT_INVITE_LIMIT = env_int("CHAT_INVITE_LIMIT", 100)
-        self.CHAT_INVITE_WINDOW = env_int("CHAT_INVITE_WINDOW", 3600)
-
-        # --- content filter (posts, comments, messages; rest-content §1.7) ---
-        self.CONTENT_FILTER_LINKS = env_bool("CONTENT_FILTER_LINKS", True)
-        self.CONTENT_FILTER_WORDS = env_list(
-            "CONTENT_FILTER_WORDS", ["fuck", "shit", "cunt", "bitch", "asshole"])
-
-        # --- email ---
-        self.EMAIL_BACKEND = env_str("EMAIL_BACKEND", "console")
-        self.SMTP_HOST = env_str("SMTP_HOST", "localhost")
-        self.SMTP_PORT = env_int("SMTP_PORT", 587)
-        self.SMTP_USERNAME = env_str("SMTP_USERNAME")
-        self.SMTP_PASSWORD = env_str("SMTP_PASSWORD")
-        self.SMTP_USE_TLS = env_bool("SMTP_USE_TLS", True)
-        self.MAIL_FROM = env_str("MAIL_FROM", "Parley <no-reply@localhost>")
-        self.SENDGRID_API_KEY = env_str("SENDGRID_API_KEY")
-        self.SENDGRID_API_URL = env_str("SENDGRID_API_URL", "https://api.sendgrid.com")
-
-        # --- notification emails: missed messages, digest, unsubscribe (issue 15) ---
-        self.EMAIL_NOTIFY_ENABLED = env_bool("EMAIL_NOTIFY_ENABLED", True)
-        self.EMAIL_NOTIFY_DELAY = float(env_str("EMAIL_NOTIFY_DELAY", "120"))  # seconds
-        self.EMAIL_QUEUE_INTERVAL = float(env_str("EMAIL_QUEUE_INTERVAL", "15"))  # 0: no worker
-        self.EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
-        self.EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)  # doubles per try
-        self.EMAIL_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("EMAIL_UNSUBSCRIBE_MAX_AGE_DAYS", 60)
-        self.EMAIL_LINK_BASE_URL = env_str("EMAIL_LINK_BASE_URL", self.FRONTEND_URL)
-        self.EMAIL_DIGEST_HOUR = env_int("EMAIL_DIGEST_HOUR", 7)  # UTC hour digests go out
-
-        # --- voice calls (WebRTC signalling) ---
-        self.VOIP_STUN_URLS = env_list("VOIP_STUN_URLS", [
-            "stun:stun.l.google.com:19302", "stun:stun1.l.google.com:19302"])
-        self.TURN_URLS = env_list("TURN_URLS")
-        self.TURN_SECRET = env_str("TURN_SECRET")
-        self.TURN_TTL_SECONDS = env_int("TURN_TTL_SECONDS", 24 * 3600)
-        self.VOIP_HEARTBEAT_TIMEOUT = env_int("VOIP_HEARTBEAT_TIMEOUT", 90)
-        self.VOIP_MAX_CALL_SECONDS = env_int("VOIP_MAX_CALL_SECONDS", 4 * 3600)
-        self.VOIP_CLEANUP_INTERVAL = env_int("VOIP_CLEANUP_INTERVAL", 30)
-
-        # --- operations: reloadable settings, shutdown (issue 7) ---
-        self.SETTINGS_FILE = env_str("SETTINGS_FILE")
-        self.SHUTDOWN_GRACE_SECONDS = env_int("SHUTDOWN_GRACE_SECONDS", 20)
-        # rooms' message_count/last_activity lag by at most this (services/chat_cache.py)
-        self.CHAT_COUNTER_FLUSH_SECONDS = float(env_str("CHAT_COUNTER_FLUSH_SECONDS", "1"))
-        self.RATE_LIMITS = {}
-        self.SLOW_MODE_DEFAULT_SECONDS = env_int("SLOW_MODE_DEFAULT_SECONDS", 0)
-        self.METRICS_TOKEN = env_str("METRICS_TOKEN")  # set: /metrics wants this bearer token
-
-        # --- issue 13: GIFs, share links, storage backends, operator commands ---
-        # GIF_PROVIDER: giphy | klipy | none; unset: the provider whose key is set.
-        # TENOR_API_KEY is a deprecated alias of KLIPY_API_KEY (Tenor's API is closed).
-        self.TENOR_API_KEY = env_str("TENOR_API_KEY")
-        self.GIPHY_API_KEY = env_str("GIPHY_API_KEY")
-        self.KLIPY_API_KEY = env_str("KLIPY_API_KEY", self.TENOR_API_KEY)
-        self.GIF_PROVIDER = env_str("GIF_PROVIDER")
-        self.GIPHY_API_URL = env_str("GIPHY_API_URL", "https://api.giphy.com")
-        self.KLIPY_API_URL = env_str("KLIPY_API_URL", "https://api.klipy.com")
-        self.KLIPY_CLIENT_KEY = env_str("KLIPY_CLIENT_KEY", "parley")
-        self.GIPHY_RATING = env_str("GIPHY_RATING", "g")                  # safest rating
-        self.KLIPY_CONTENT_FILTER = env_str("KLIPY_CONTENT_FILTER", "high")  # safest filter
-        self.GIF_TIMEOUT_SECONDS = float(env_str("GIF_TIMEOUT_SECONDS", "3"))
-        self.GIF_CACHE_SECONDS = env_int("GIF_CACHE_SECONDS", 3600)
-        self.GIF_REQUEST_LIMIT = env_int("GIF_REQUEST_LIMIT", 60)     # GIF requests per user ...
-        self.GIF_REQUEST_WINDOW = env_int("GIF_REQUEST_WINDOW", 60)   # ... per this many seconds
-        self.SHORT_LINK_LIMIT = env_int("SHORT_LINK_LIMIT", 30)       # share links per user ...
-        self.SHORT_LINK_WINDOW = env_int("SHORT_LINK_WINDOW", 3600)   # ... per this many seconds
-        # STORAGE_BACKEND: local (UPLOAD_DIR) | azure (a container in Azure Blob Storage)
-        self.STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
-        self.AZURE_STORAGE_CONNECTION_STRING = env_str("AZURE_STORAGE_CONNECTION_STRING")
-        self.AZURE_STORAGE_CONTAINER = env_str("AZURE_STORAGE_CONTAINER", "parley-uploads")
-        if self.STORAGE_BACKEND not in ("local", "azure"):
-            raise ConfigError(f"STORAGE_BACKEND must be local or azure, not {self.STORAGE_BACKEND!r}")
-        if self.STORAGE_BACKEND == "azure" and not self.AZURE_STORAGE_CONNECTION_STRING:
-            raise ConfigError("STORAGE_BACKEND=azure needs AZURE_STORAGE_CONNECTION_STRING")
-
-        # --- logging ---
-        self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-        self.LOG_FORMAT = env_str("LOG_FORMAT", "json")
+    def errors(self):
+        """`NAME: message` for every value its row's check refuses."""
+        found = []
+        for setting in SETTINGS:
+            message = setting.check(getattr(self, setting.name)) if setting.check else None
+            if message:
+                found.append(f"{setting.variable}: {message}")
+        return found
 
     def validate(self):
-        """Hook for environment-specific refusals; the base accepts anything."""
+        """Every row's check; the environments add their own refusals."""
+        errors = self.errors()
+        if self.STORAGE_BACKEND == "azure" and not self.AZURE_STORAGE_CONNECTION_STRING:
+            errors.append("STORAGE_BACKEND=azure needs AZURE_STORAGE_CONNECTION_STRING")
+        if errors:
+            raise ConfigError("; ".join(errors))
 
 
 class DevelopmentConfig(Config):
@@ -224,6 +315,7 @@ class ProductionConfig(Config):
         self.SESSION_COOKIE_SAMESITE = "None"
 
     def validate(self):
+        super().validate()
         if not self.SECRET_KEY or self.SECRET_KEY == DEFAULT_SECRET or len(self.SECRET_KEY) < 16:
             raise ConfigError("SECRET_KEY must be set to a long random value in production")
         if self.DEBUG:

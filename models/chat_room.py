@@ -58,4 +58,6 @@ class ChatRoomBan(BaseModel):
     indexes = [
         IndexModel([("room_id", ASCENDING), ("user_id", ASCENDING)], unique=True,
                    name="room_user_unique"),
+        # a user's bans, read by the policy facts loader (policies/facts.py)
+        IndexModel([("user_id", ASCENDING)], name="by_user"),
     ]

@@ -68,4 +68,6 @@ class TopicBan(BaseModel):
     indexes = [
         IndexModel([("topic_id", ASCENDING), ("user_id", ASCENDING)], unique=True,
                    name="topic_user_unique"),
+        # a user's bans, read by the policy facts loader (policies/facts.py)
+        IndexModel([("user_id", ASCENDING)], name="by_user"),
     ]

@@ -3,7 +3,7 @@ from flask import Blueprint, request
 
 from routes.messages import history_args
 from schemas import chat as schemas
-from services import chat_rooms, messages
+from services import chat_room_invitations, chat_room_moderation, chat_rooms, messages
 from utils.auth import current_user, login_required
 from utils.responses import done, ok
 from utils.validation import paging, parse_body
@@ -52,20 +52,20 @@ def my_groups():
 @login_required
 def invitations():
     limit, offset = paging(default_limit=50)
-    return ok(chat_rooms.invitations(current_user(), limit, offset))
+    return ok(chat_room_invitations.invitations(current_user(), limit, offset))
 
 
 @bp.post("/invitations/<invitation_id>/accept")
 @login_required
 def accept_invitation(invitation_id):
-    chat_rooms.accept_invitation(invitation_id, current_user())
+    chat_room_invitations.accept_invitation(invitation_id, current_user())
     return done("Invitation accepted successfully")
 
 
 @bp.post("/invitations/<invitation_id>/decline")
 @login_required
 def decline_invitation(invitation_id):
-    chat_rooms.decline_invitation(invitation_id, current_user())
+    chat_room_invitations.decline_invitation(invitation_id, current_user())
     return done("Invitation declined successfully")
 
 
@@ -162,35 +162,35 @@ def settings(room_id):
 @login_required
 def add_moderator(room_id):
     body = parse_body(schemas.UserRef)
-    chat_rooms.add_moderator(room_id, current_user(), body.user_id)
+    chat_room_moderation.add_moderator(room_id, current_user(), body.user_id)
     return done("Moderator added successfully")
 
 
 @bp.delete("/<room_id>/moderators/<user_id>")
 @login_required
 def remove_moderator(room_id, user_id):
-    chat_rooms.remove_moderator(room_id, current_user(), user_id)
+    chat_room_moderation.remove_moderator(room_id, current_user(), user_id)
     return done("Moderator removed successfully")
 
 
 @bp.post("/<room_id>/kick/<user_id>")
 @login_required
 def kick(room_id, user_id):
-    chat_rooms.kick(room_id, current_user(), user_id)
+    chat_room_moderation.kick(room_id, current_user(), user_id)
     return done("User kicked successfully")
 
 
 @bp.post("/<room_id>/ban/<user_id>")
 @login_required
 def ban(room_id, user_id):
-    chat_rooms.ban(room_id, current_user(), user_id)
+    chat_room_moderation.ban(room_id, current_user(), user_id)
     return done("User banned successfully")
 
 
 @bp.post("/<room_id>/unban/<user_id>")
 @login_required
 def unban(room_id, user_id):
-    chat_rooms.unban(room_id, current_user(), user_id)
+    chat_room_moderation.unban(room_id, current_user(), user_id)
     return done("User unbanned successfully")
 
 
@@ -211,5 +211,5 @@ def unmute(room_id):
 @bp.post("/<room_id>/invite")
 @login_required
 def invite(room_id):
-    chat_rooms.invite(room_id, current_user(), parse_body(schemas.UserRef))
+    chat_room_invitations.invite(room_id, current_user(), parse_body(schemas.UserRef))
     return done("User invited successfully")

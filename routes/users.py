@@ -11,10 +11,10 @@ from flask import Blueprint, request
 from extensions import limiter
 from models.user import me_user_view
 from schemas import users as schemas
-from services import account_deletion, blocks, sessions, users
+from services import account_deletion, blocks, sessions, topics, users
 from utils.auth import current_user, login_required
 from utils.responses import done, ok
-from utils.validation import paging, pagination, parse_body
+from utils.validation import pagination, paging, parse_body
 
 bp = Blueprint("users", __name__, url_prefix="/api/users")
 
@@ -151,16 +151,12 @@ def delete_account():
 @bp.get("/anonymous-identities")
 @login_required
 def anonymous_identities():
-    from services import topics
-
     return ok(topics.list_anonymous_identities(current_user()))
 
 
 @bp.delete("/anonymous-identities/<topic_id>")
 @login_required
 def delete_anonymous_identity(topic_id):
-    from services import topics
-
     topics.delete_anonymous_identity(current_user(), topic_id)
     return done("Anonymous identity deleted successfully")
 

@@ -3,6 +3,8 @@ from urllib.parse import quote
 
 from models.attachment import Attachment
 from models.base import parse_id
+from models.message import Message
+from models.private_message import PrivateMessage
 from services import chat_access, topic_access
 from services.file_storage import get_file, open_file
 from utils.errors import Forbidden, NotFound
@@ -10,9 +12,6 @@ from utils.errors import Forbidden, NotFound
 
 def _message_gone(doc):
     """A file of a deleted (or never stored) message is not served any more."""
-    from models.message import Message
-    from models.private_message import PrivateMessage
-
     model = PrivateMessage if doc.get("conversation_key") else Message
     return doc.get("message_id") is not None and model.get(doc["message_id"]) is None
 

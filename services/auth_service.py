@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from models.user import EMAIL_RE, USERNAME_RE, User, normalise_email
 from services import email_service
 from utils import crypto
+from utils.auth import ban_is_active
 from utils.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from utils.time import utcnow
 
@@ -192,8 +193,6 @@ def set_recovery_code(user, recovery_code):
 # ----- sign-in -----
 
 def _check_can_sign_in(user):
-    from utils.auth import ban_is_active
-
     if ban_is_active(user):
         raise Unauthorized("Account is banned")
     if not user.get("email_verified"):

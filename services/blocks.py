@@ -1,40 +1,17 @@
-"""Blocking between users, read by every service that lets one user reach another."""
+"""Blocking and unblocking (the reads, who blocked whom, are policies/blocks.py,
+re-exported here for the services that always imported them from here)."""
 from models.base import parse_id
 from models.block import Block
 from models.user import User
+from policies.blocks import blocked_by_ids, blocked_ids, is_blocked, is_blocked_either  # noqa: F401
+from services import friends
 from utils.errors import NotFound, ValidationFailed
-
-
-def is_blocked(blocker_id, blocked_id):
-    """Did `blocker_id` block `blocked_id`?"""
-    return Block.find_one({"blocker_id": parse_id(blocker_id),
-                           "blocked_id": parse_id(blocked_id)}) is not None
-
-
-def is_blocked_either(user_a, user_b):
-    a, b = parse_id(user_a), parse_id(user_b)
-    return Block.find_one({"$or": [{"blocker_id": a, "blocked_id": b},
-                                   {"blocker_id": b, "blocked_id": a}]}) is not None
-
-
-def blocked_by_ids(user_id):
-    """Ids of users who blocked `user_id` (they must not see or be reached by them)."""
-    return [doc["blocker_id"] for doc in Block.find({"blocked_id": parse_id(user_id)},
-                                                    projection={"blocker_id": 1})]
-
-
-def blocked_ids(user_id):
-    """Ids of users `user_id` blocked."""
-    return [doc["blocked_id"] for doc in Block.find({"blocker_id": parse_id(user_id)},
-                                                    projection={"blocked_id": 1})]
 
 
 # ----- the caller's own blocks (accounts issue) -----
 
 def block(user, target_id):
     """Block `target_id` (idempotent); ends any friendship or pending request between them."""
-    from services import friends  # imported here: friends reads blocks
-
     target = User.get(target_id)
     if target is None or target.get("is_deleted"):
         raise NotFound("User not found")

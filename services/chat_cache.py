@@ -2,8 +2,7 @@
 hot reads in Redis).
 
 - the room document (`room(room_id)`), for ROOM_TTL seconds;
-- a (room, user) fact: the membership role (or None), and whether the user is
-  banned from the room or from its topic (`facts(room, user_id)`);
+- (the (room, user) facts, role and bans, are the user's facts: policies/facts.py);
 - the room's `seq` counter (`next_seq(stream, seed)`), a Redis INCR seeded
   from the highest stored seq when the key is missing;
 - the room's `last_activity` / `message_count`, written to MongoDB at most
@@ -14,13 +13,16 @@ that changes one of these facts calls the matching `invalidate_*` right after
 it commits (services/chat_rooms.py, topic_moderation.py, moderation.py).
 Values are MongoDB extended JSON, so ObjectIds and datetimes come back as such.
 """
+from models.base import parse_id
+from models.chat_room import ChatRoom
+from policies import facts
+from services.periodic import start_periodic
 from utils.cache import dump_doc as _dump
 from utils.cache import load_doc as _load
 from utils.redis_client import get_redis, key
 from utils.time import utcnow
 
 ROOM_TTL = 60
-FACTS_TTL = 60
 TOUCH_INTERVAL_MS = 1000
 # What the send path reads of a room (not its pictures, which may be megabytes).
 ROOM_FIELDS = {name: 1 for name in ("topic_id", "name", "owner_id", "is_public",
@@ -31,17 +33,10 @@ def room_key(room_id):
     return key("chatcache", "room", room_id)
 
 
-def facts_key(room_id, user_id):
-    return key("chatcache", "facts", room_id, user_id)
-
-
 # ----- the room document -----
 
 def room(room_id):
     """The live room with this id (None if unknown or deleted), cached: ROOM_FIELDS only."""
-    from models.base import parse_id
-    from models.chat_room import ChatRoom
-
     oid = parse_id(room_id)
     if oid is None:
         return None
@@ -57,42 +52,16 @@ def invalidate_room(room_id):
     get_redis().delete(room_key(room_id))
 
 
-# ----- (room, user) facts -----
-
-def facts(room, user_id):
-    """{"role": "owner"|"moderator"|"member"|None, "banned": bool, "topic_banned": bool}."""
-    name = facts_key(room["_id"], user_id)
-    raw = get_redis().get(name)
-    if raw is not None:
-        return _load(raw)
-    value = _load_facts(room, user_id)
-    get_redis().set(name, _dump(value), ex=FACTS_TTL)
-    return value
-
-
-def _load_facts(room, user_id):
-    from services import chat_access, topic_access
-
-    member = chat_access.membership(room["_id"], user_id)
-    topic_id = room.get("topic_id")
-    return {"role": member["role"] if member else None,
-            "banned": chat_access.is_banned(room["_id"], user_id),
-            "topic_banned": bool(topic_id) and topic_access.is_banned(topic_id, user_id)}
-
+# ----- (room, user) facts: kept by the one facts loader (policies/facts.py) -----
 
 def invalidate_facts(room_id, user_id):
-    get_redis().delete(facts_key(room_id, user_id))
+    """A membership, role or ban of `user_id` in a room changed."""
+    facts.invalidate(user_id)
 
 
 def invalidate_topic_facts(topic_id, user_id):
     """A topic ban or unban changes the user's facts in every room of the topic."""
-    from models.base import parse_id
-    from models.chat_room import ChatRoom
-
-    rows = ChatRoom.find({"topic_id": parse_id(topic_id)}, limit=5000, projection={"_id": 1},
-                         include_deleted=True)
-    if rows:
-        get_redis().delete(*[facts_key(row["_id"], user_id) for row in rows])
+    facts.invalidate(user_id)
 
 
 # ----- seq -----
@@ -153,9 +122,6 @@ def touch_room(room_id):
 
 def flush_room(room_id):
     """Move the pending count of a room into MongoDB (one update)."""
-    from models.base import parse_id
-    from models.chat_room import ChatRoom
-
     count = int(get_redis().eval(_TAKE, 2, pending_key(room_id), DIRTY_ROOMS, str(room_id)) or 0)
     if count:
         ChatRoom.collection().update_one({"_id": parse_id(room_id)},
@@ -171,7 +137,5 @@ def flush_all():
 
 def start(app):
     """The periodic flush of pending room counters (CHAT_COUNTER_FLUSH_SECONDS; 0 = off)."""
-    from services.periodic import start_periodic
-
     return start_periodic(app, "chat_counter_flush", app.config["CHAT_COUNTER_FLUSH_SECONDS"],
                           flush_all)

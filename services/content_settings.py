@@ -1,33 +1,18 @@
-"""Hidden and silenced items. `hidden_ids` is the one query helper every list
-endpoint (topics, posts, chat rooms) uses to drop what the caller hid."""
+"""Hidden and silenced items. What the caller hid is one of their facts
+(policies/facts.py); `exclude_hidden` (policies/lists.py, re-exported here) is the
+one query helper every list endpoint (topics, posts, chat rooms) uses to drop it."""
 from datetime import timedelta
 
 from pymongo import ReturnDocument
 
 from models.base import parse_id, to_json_safe
 from models.content_setting import ContentSetting
+from policies import facts
+from policies.lists import exclude_hidden, hidden_ids  # noqa: F401  (re-exported for list endpoints)
 from services.notification_settings import check_item, muted_users, visible_items
 from services.private_messages import hidden_for_me
 from utils.errors import NotFound, ValidationFailed
 from utils.time import utcnow
-
-
-def hidden_ids(user, item_type):
-    """ObjectIds of the items of `item_type` the caller hid (empty for anonymous callers)."""
-    if user is None:
-        return []
-    docs = ContentSetting.find({"user_id": parse_id(user["_id"]), "setting": "hidden",
-                                "item_type": item_type}, projection={"item_id": 1})
-    return [doc["item_id"] for doc in docs]
-
-
-def exclude_hidden(query, user, item_type, field="_id"):
-    """`query` narrowed so the caller's hidden items of `item_type` are left out."""
-    hidden = hidden_ids(user, item_type)
-    if hidden:
-        query = {**query, field: {**query.get(field, {}), "$nin": hidden}} if isinstance(
-            query.get(field, {}), dict) else {"$and": [query, {field: {"$nin": hidden}}]}
-    return query
 
 
 # ----- the caller's own settings (accounts issue) -----
@@ -59,6 +44,7 @@ def set_setting(user, setting, item_type, item_id, until=None):
         {"user_id": user["_id"], "setting": setting, "item_type": item_type, "item_id": oid},
         {"$set": {"until": until, "updated_at": now}, "$setOnInsert": {"created_at": now}},
         upsert=True, return_document=ReturnDocument.AFTER)
+    facts.invalidate(user["_id"])
 
 
 def clear_setting(user, setting, item_type, item_id):
@@ -69,6 +55,7 @@ def clear_setting(user, setting, item_type, item_id):
     if oid is None or ContentSetting.collection().find_one(key) is None:
         key["item_id"] = _check_item(item_type, item_id, user)
     ContentSetting.collection().delete_one(key)
+    facts.invalidate(user["_id"])
 
 
 def silence(user, item_type, item_id, minutes=-1):
@@ -90,6 +77,7 @@ def settings_of(user, setting, limit=500):
 
 def forget_user(user_id):
     ContentSetting.collection().delete_many({"user_id": parse_id(user_id)})
+    facts.invalidate(user_id)
 
 
 def _details(item_type, ids, user):

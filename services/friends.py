@@ -5,7 +5,8 @@ from pymongo.errors import DuplicateKeyError
 from models.base import parse_id
 from models.friendship import ACCEPTED, PENDING, Friendship, pair_key
 from models.user import User
-from services import blocks, realtime
+from policies import blocks
+from services import realtime
 from services.notifications import NotificationService
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from utils.time import utcnow

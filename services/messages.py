@@ -11,11 +11,13 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from models.base import parse_id
-from models.chat_room import MODERATOR, OWNER, ROLE_LEVEL, ChatRoom, ChatRoomMember
+from models.chat_room import MODERATOR, ROLE_LEVEL, ChatRoom, ChatRoomMember
 from models.message import Counter, Message
-from models.topic import TopicMember
+from models.topic import Topic, TopicMember
 from models.user import User
-from services import chat_access, chat_cache, realtime, reports, topic_access
+from policies import room as room_policy
+from policies import topic as topic_policy
+from services import chat_cache, realtime, reports
 from services.file_storage import store_attachments
 from services.mentions import notify_mentions
 from utils.errors import Forbidden, NotFound, ValidationFailed
@@ -70,28 +72,14 @@ def _highest_seq(stream):
 # ----- sending -----
 
 def check_send_room(room_id, user):
-    """The room `user` may post in (404 unknown, 403 banned / not a member of a private room)
-    and the user's role there.
-
-    The same rules as chat_access.can_read, written out so each is asked once
-    on this hot path, from the Redis cache of the room and of the (room, user)
-    facts (services/chat_cache.py: invalidated by every write that changes them).
-    """
+    """The room `user` may post in and their role there (404 unknown; 403 with the
+    reason otherwise). The room comes from the Redis cache (services/chat_cache.py);
+    the decision is the room policy's (policies/room.py `check_write`), from the
+    caller's cached facts."""
     room = chat_cache.room(room_id)
     if room is None:
         raise NotFound("Chat room not found")
-    facts = chat_cache.facts(room, user["_id"])
-    if facts["banned"]:
-        raise Forbidden("You are banned from this chat room")
-    if facts["topic_banned"]:
-        raise Forbidden("You are banned from this topic")
-    if room.get("is_public") and not room.get("is_group_chat"):
-        allowed = chat_access._topic_visible(room, user)
-    else:
-        allowed = facts["role"] is not None
-    if not allowed:
-        raise Forbidden("You are not a member of this chat room")
-    return room, facts["role"]
+    return room, room_policy.check_write(room, user)
 
 
 def send_room_message(room_id, user, body):
@@ -118,9 +106,7 @@ def send_room_message(room_id, user, body):
 def send_topic_message(topic_id, user, body):
     """Legacy topic chat (§7.1): same rules, stream and event of the topic."""
     # Writing needs membership of an invite-only topic (a pending invitee may only read).
-    from services.posts import writable_topic  # posts -> content_settings -> DMs -> here
-
-    topic = writable_topic(topic_id, user)
+    topic = topic_policy.writable_topic_or_403(topic_id, user)
     existing = _existing(None, topic["_id"], user, body.client_message_id)
     if existing is not None:
         return message_view(existing, topic=topic, can_delete=True), False
@@ -179,7 +165,7 @@ def notify_room_mentions(room, author, doc):
         "message_id": str(doc["_id"]), "chat_room_id": str(room["_id"]),
         "chat_room_name": room.get("name"),
         "topic_id": str(room["topic_id"]) if room.get("topic_id") else None,
-    }, can_see=lambda mentioned: chat_access.can_read(room, mentioned))
+    }, can_see=lambda mentioned: room_policy.can_read(room, mentioned))
 
 
 def notify_topic_mentions(topic, author, doc):
@@ -187,22 +173,22 @@ def notify_topic_mentions(topic, author, doc):
     notify_mentions(author, doc["content"], {
         "type": "message", "content_id": str(doc["_id"]), "message_id": str(doc["_id"]),
         "topic_id": str(topic["_id"]), "topic_title": topic.get("title"),
-    }, can_see=lambda mentioned: topic_access.can_view(topic, mentioned)
-        and not topic_access.is_banned(topic["_id"], mentioned["_id"]))
+    }, can_see=lambda mentioned: topic_policy.can_view(topic, mentioned)
+        and not topic_policy.is_banned(topic["_id"], mentioned["_id"]))
 
 
 # ----- history -----
 
 def room_history(room_id, user, limit=DEFAULT_PAGE, before_id=None, after_id=None):
-    room = chat_access.readable_room_or_404(room_id, user)
+    room = room_policy.readable_room_or_404(room_id, user)
     docs = _page({"chat_room_id": room["_id"]}, limit, before_id, after_id)
     return views(docs, room=room)
 
 
 def topic_history(topic_id, user, limit=DEFAULT_PAGE, before_id=None, after_id=None):
-    topic = topic_access.visible_topic_or_404(topic_id, user)
+    topic = topic_policy.visible_topic_or_404(topic_id, user)
     if user is not None:
-        topic_access.require_not_banned(topic["_id"], user)
+        topic_policy.require_not_banned(topic["_id"], user)
     docs = _page({"topic_id": topic["_id"], "chat_room_id": None}, limit, before_id, after_id)
     return views(docs, topic=topic)
 
@@ -243,8 +229,8 @@ def report_message(message_id, user, reason, description=""):
 
 def _readable_place(doc, user):
     if doc.get("chat_room_id"):
-        return chat_access.readable_room_or_404(doc["chat_room_id"], user), None
-    return None, topic_access.visible_topic_or_404(doc["topic_id"], user)
+        return room_policy.readable_room_or_404(doc["chat_room_id"], user), None
+    return None, topic_policy.visible_topic_or_404(doc["topic_id"], user)
 
 
 # ----- delete -----
@@ -265,10 +251,9 @@ def delete_message(message_id, actor, reason=None):
     """
     doc = Message.get_or_404(message_id)
     level = _moderation_level(doc, actor)
-    is_author = doc["user_id"] == actor["_id"]
-    if not (is_author or actor.get("is_admin") or level >= MODERATOR):
+    if not room_policy.can_delete_message(doc, actor, level):
         raise Forbidden("Permission denied or message not found")
-    if level == OWNER and not is_author and not actor.get("is_admin") and not reason:
+    if room_policy.deletion_needs_reason(doc, actor, level) and not reason:
         raise ValidationFailed("Deletion reason is required for owner deletions")
     Message.mark_deleted(doc["_id"], deleted_by=actor["_id"], deletion_reason=reason)
     notify_message_deleted(doc)
@@ -278,12 +263,10 @@ def delete_message(message_id, actor, reason=None):
 def _moderation_level(doc, actor):
     if doc.get("chat_room_id"):
         room = ChatRoom.get(doc["chat_room_id"], include_deleted=True)
-        return chat_access.permission_level(room, actor) if room else 0
+        return room_policy.level(room, actor) if room else 0
     topic_id = doc.get("topic_id")
-    from models.topic import Topic
-
     topic = Topic.get(topic_id, include_deleted=True) if topic_id else None
-    return topic_access.permission_level(topic, actor) if topic else 0
+    return topic_policy.level(topic, actor) if topic else 0
 
 
 def notify_message_deleted(doc):

@@ -28,6 +28,8 @@ from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry,
                                Histogram, generate_latest, multiprocess)
 from pymongo import monitoring
 
+from extensions import socketio
+
 log = logging.getLogger(__name__)
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
@@ -94,8 +96,6 @@ def init_app(app):
     app.after_request(record_status)
     app.teardown_request(_stop_timer)
     _time_redis(app.extensions["redis"])
-    from extensions import socketio
-
     if socketio.server is not None:
         _instrument_socketio(socketio.server)
 
@@ -185,8 +185,6 @@ def _measure_queue_lag(manager):
 
 def refresh_socket_gauges():
     """Set the socket and room gauges from this process's Socket.IO manager."""
-    from extensions import socketio
-
     server = socketio.server
     rooms = server.manager.rooms.get("/", {}) if server is not None else {}
     SOCKETS.set(len(rooms.get(None, ())))
@@ -197,8 +195,6 @@ def refresh_socket_gauges():
 
 def start_refresher(interval=5.0):
     """Keep this process's gauges fresh between scrapes (multi-process mode)."""
-    from extensions import socketio
-
     def loop():
         while True:
             socketio.sleep(interval)

@@ -4,11 +4,16 @@ live events follow), and recorded in the audit log.
 
 The content services are imported lazily: they belong to other domains.
 """
+
 from models.base import parse_id
+from models.chat_room import ChatRoom
 from models.report import Report
 from models.user import User
 from services import admin as admin_service
-from services import audit
+from services import audit, chat_cache
+from services.comments import delete_comment
+from services.messages import delete_message
+from services.posts import delete_post
 from services.reports import ROOM_TYPES
 from utils.errors import NotFound, ValidationFailed
 from utils.time import utcnow
@@ -94,13 +99,10 @@ def delete_content(admin, report):
         raise ValidationFailed("This report has no content to delete")
     cid = str(content_id)
     if kind == "post":
-        from services.posts import delete_post
         delete_post(cid, admin, reason=reason)
     elif kind == "comment":
-        from services.comments import delete_comment
         delete_comment(cid, admin, reason=reason)
     elif kind == "message":
-        from services.messages import delete_message
         delete_message(cid, admin, reason=reason)
     elif kind == "profile_image":
         remove_profile_image(admin, cid, reason)
@@ -122,9 +124,6 @@ def remove_profile_image(admin, user_id, reason):
 def _clear_room_picture(admin, kind, room_id, reason):
     """A room's picture or background is cleared; deleting a whole room is
     the room owner's flow (pending deletions), not a report action."""
-    from models.chat_room import ChatRoom
-    from services import chat_cache
-
     field = {"chatroom_background": "background_picture"}.get(kind, "picture")
     if ChatRoom.update(room_id, set_={field: None}) is None:
         raise NotFound("Chat room not found")

@@ -5,11 +5,13 @@ from datetime import timedelta
 from pymongo import ReturnDocument
 
 from models.base import parse_id, to_json_safe
-from models.user import User
 from models.chat_room import ChatRoom
 from models.notification_setting import FOLLOW, MUTE, NotificationSetting
+from models.post import Post
 from models.topic import Topic
+from models.user import User
 from services.chat_access import can_read, readable_room_or_404
+from services.posts import visible_post_or_404
 from services.topic_access import can_view, visible_topic_or_404
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.time import utcnow
@@ -46,8 +48,6 @@ def check_item(item_type, item_id, user):
         return visible_topic_or_404(item_id, user)["_id"]
     if item_type == "post":
         # imported here: services.posts imports content_settings, which imports this module
-        from services.posts import visible_post_or_404
-
         return visible_post_or_404(item_id, user)[0]["_id"]
     return _item_id(item_id)
 
@@ -70,8 +70,6 @@ def visible_items(item_type, ids, user):
     elif item_type == "topic":
         docs = [topic for topic in Topic.by_ids(ids) if can_view(topic, user)]
     elif item_type == "post":
-        from models.post import Post
-
         posts = Post.by_ids(ids)
         topics = {t["_id"]: t for t in Topic.by_ids({p["topic_id"] for p in posts},
                                                      include_deleted=True)}

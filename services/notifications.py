@@ -11,6 +11,7 @@ from models.content_setting import ContentSetting
 from models.notification import Notification, notification_view
 from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.user import User
+from policies.blocks import is_blocked
 from services import email_queue, missed_email, realtime
 from utils.errors import NotFound
 from utils.time import utcnow
@@ -57,8 +58,6 @@ class NotificationService:
     @staticmethod
     def should_notify(user_id, kind, data, sender_id=None):
         """True means deliver."""
-        from services.blocks import is_blocked  # blocks -> friends -> notifications
-
         if sender_id is not None and is_blocked(user_id, sender_id):
             return False
         recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1}) or {}

@@ -6,16 +6,17 @@ vote flags and the author's own id are applied per request.
 from datetime import timedelta
 
 from models.base import parse_id
-from schemas import is_https_url
 from models.post import Post
-from models.topic import MODERATOR, NONE, Topic
+from models.topic import Topic
+from policies import post as post_policy
+from policies.lists import exclude_hidden, hidden_ids
+from policies.topic import (can_view, is_invite_only, require_not_banned, visible_topic_or_404,
+                            writable_topic_or_403)
+from schemas import is_https_url
 from services import authorship, realtime, reports, votes
 from services.anonymous_identities import ensure_identity
 from services.content_cache import TTL, invalidate_posts, invalidate_topic, posts_ns
-from services.content_settings import exclude_hidden, hidden_ids
 from services.mentions import notify_mentions
-from services.topic_access import (can_view, is_invite_only, permission_level,
-                                   require_not_banned, visible_topic_or_404)
 from utils import cache
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.queries import hinted_find
@@ -52,12 +53,8 @@ def body_text(content, gif_url, missing_message):
 
 
 def writable_topic(topic_id, user):
-    """The topic, if the caller may write in it: visible, not banned, member if invite-only."""
-    topic = visible_topic_or_404(topic_id, user)
-    require_not_banned(topic["_id"], user)
-    if is_invite_only(topic) and permission_level(topic, user) == NONE:
-        raise Forbidden("You must be a member of this topic")
-    return topic
+    """The topic, if the caller may write in it (the topic policy decides)."""
+    return writable_topic_or_403(topic_id, user)
 
 
 def alias_for(topic, user, use_anonymous):
@@ -133,7 +130,7 @@ def visible_post_or_404(post_id, user, include_deleted=False):
     if post is None:
         raise NotFound("Post not found")
     topic = Topic.get(post["topic_id"], include_deleted=True)
-    if topic is None or not can_view(topic, user):
+    if not post_policy.can_view(post, topic, user):
         raise NotFound("Post not found")
     return post, topic
 
@@ -191,7 +188,7 @@ def vote_post(post_id, user, up):
 
 
 def can_moderate(topic, user):
-    return bool(user.get("is_admin")) or permission_level(topic, user) >= MODERATOR
+    return post_policy.can_moderate(topic, user)
 
 
 def delete_post(post_id, actor, reason=None):

@@ -12,7 +12,11 @@ so its users do not stay "online" forever.
 import os
 import uuid
 
+from extensions import socketio
+from models.user import User
+from services.friends import friend_ids
 from services.periodic import start_periodic
+from services.realtime import emit, emit_to_user
 from utils.redis_client import get_redis, key
 from utils.time import utcnow
 
@@ -88,8 +92,6 @@ def socket_disconnected(user_id, sid):
 def online_friend_ids(user_id):
     """The user's friends who are online now: the only ones told of their presence
     (the older server told every socket, which also made a connect ramp quadratic)."""
-    from services.friends import friend_ids
-
     ids = [str(oid) for oid in friend_ids(user_id)]
     if not ids:
         return []
@@ -98,8 +100,6 @@ def online_friend_ids(user_id):
 
 
 def _tell_friends(user_id, event, payload):
-    from services.realtime import emit_to_user
-
     for friend in online_friend_ids(user_id):
         emit_to_user(friend, event, payload)
 
@@ -110,8 +110,6 @@ def announce_online(user_id, username):
 
 def announce_offline(user_id):
     """After a user's last socket closed: remember when, tell their online friends."""
-    from models.user import User
-
     user = User.update(user_id, set_={"last_seen": utcnow()})
     _tell_friends(user_id, "user_offline",
                   {"user_id": str(user_id), "username": user["username"] if user else None})
@@ -123,9 +121,6 @@ def announce_count():
     the process that sends it), so a thousand connects cost one broadcast, not a
     thousand. True when the broadcast went out now."""
     from flask import current_app
-
-    from extensions import socketio
-    from services.realtime import emit
 
     interval = current_app.config["PRESENCE_COUNT_INTERVAL"]
     if not interval:

@@ -15,28 +15,21 @@ from models.conversation import Conversation
 from models.message import Counter
 from models.private_message import PrivateMessage, conversation_key
 from models.user import User
+from policies import message as message_policy
 from services import notification_settings, realtime
-from services.blocks import is_blocked
 from services.file_storage import store_attachments
 from services.messages import check_send_rate, message_content, next_seq
 from services.notifications import NotificationService
-from services.reports import report_content
+# get_private_message_for_admin: re-exported (the admin report view of a DM lives in reports).
+from services.reports import get_private_message_for_admin, report_content  # noqa: F401
 from utils.errors import Forbidden, NotFound
 from utils.time import utcnow
 
 # ----- sending -----
 
 def check_send(sender, to_user_id):
-    recipient = User.get(to_user_id)
-    if recipient is None or recipient.get("is_deleted"):
-        raise NotFound("Recipient user not found")
-    if recipient.get("is_banned"):
-        raise Forbidden("Recipient user is banned")
-    if is_blocked(recipient["_id"], sender["_id"]):
-        raise Forbidden("This user has blocked you")
-    if is_blocked(sender["_id"], recipient["_id"]):
-        raise Forbidden("You have blocked this user")
-    return recipient
+    """The recipient, if `sender` may message them (the DM policy decides)."""
+    return message_policy.check_send(sender, User.get(to_user_id))
 
 
 def send(sender, body):
@@ -256,7 +249,7 @@ def _party_message(user, message_id):
     doc = PrivateMessage.get(message_id)
     if doc is None:
         raise NotFound("Message not found")
-    if user["_id"] not in (doc["from_user_id"], doc["to_user_id"]):
+    if not message_policy.is_party(doc, user):
         raise Forbidden("Permission denied")
     return doc
 
@@ -340,17 +333,3 @@ def delete_conversation_for_me(user, other_user_id):
 def report(user, message_id, reason, description=""):
     doc = _party_message(user, message_id)  # only the two parties may report it
     return report_content(user, "private_message", doc["_id"], reason, description)
-
-
-def get_private_message_for_admin(message_id):
-    """Any DM (deleted ones too) with both parties' names, for the admin's report view."""
-    doc = PrivateMessage.get(message_id, include_deleted=True)
-    if doc is None:
-        return None
-    names = {u["_id"]: u["username"] for u in User.find(
-        {"_id": {"$in": [doc["from_user_id"], doc["to_user_id"]]}}, include_deleted=True,
-        projection={"username": 1})}
-    out = PrivateMessage.to_public(doc)
-    out["sender_username"] = names.get(doc["from_user_id"], "Deleted User")
-    out["recipient_username"] = names.get(doc["to_user_id"], "Deleted User")
-    return out

@@ -9,7 +9,7 @@ go through services/moderation.py so the audit log records every one.
 """
 from models.base import parse_id
 from models.report import Report
-from models.topic import MODERATOR
+from policies import report as report_policy
 from services import moderation, topic_access
 from services.reports import enrich
 from utils.errors import Forbidden, NotFound
@@ -23,22 +23,17 @@ NEWEST = [("created_at", -1)]
 
 
 def _is_admin(user):
-    return bool(user.get("is_admin"))
-
-
-def _moderates(topic_id, user):
-    return topic_id is not None and \
-        topic_access.permission_level({"_id": topic_id}, user) >= MODERATOR
+    return report_policy.can_list_reports(user)
 
 
 def can_moderate(report, user):
-    return _is_admin(user) or _moderates(report.get("topic_id"), user)
+    return report_policy.can_moderate_report(report, user)
 
 
 def _topic_scope(user, topic_id):
     """`{topic_id}` for an admin or moderator of that topic; 404/403 otherwise."""
     topic = topic_access.visible_topic_or_404(topic_id, user)
-    if not (_is_admin(user) or _moderates(topic["_id"], user)):
+    if not report_policy.can_moderate_report({"topic_id": topic["_id"]}, user):
         raise Forbidden("You are not a moderator of this topic")
     return {"topic_id": topic["_id"]}
 

@@ -7,8 +7,10 @@ from pymongo.errors import DuplicateKeyError
 
 from models import get_db
 from models.base import parse_id, to_json_safe
+from models.private_message import PrivateMessage
 from models.report import Report
 from models.user import User
+from services.tickets import notify_admins
 from utils.errors import Conflict, ValidationFailed
 from utils.rate_limit import enforce_setting
 from utils.text import sanitize_text
@@ -43,8 +45,6 @@ def create_report(reporter, content_type, content_id, reason, description="",
             report_type=report_type_of(content_type, content_id))
     except DuplicateKeyError:
         raise Conflict("You have already reported this") from None
-    from services.tickets import notify_admins
-
     notify_admins("new_report", {"report_id": doc["_id"], "reporter_id": doc["reporter_id"],
                                  "reason": reason[:100]})
     return doc
@@ -57,10 +57,6 @@ def fetch_content(content_type, content_id):
     if oid is None:
         return None
     if content_type == "private_message":
-        try:
-            from services.private_messages import get_private_message_for_admin
-        except ImportError:
-            return None
         return get_private_message_for_admin(str(oid))
     if content_type in ("user", "profile_image"):
         return User.get(oid)
@@ -224,3 +220,17 @@ def _admin_view(report, users, contents):
     view["content_data"] = merged
     view["attached_messages_data"] = []
     return view
+
+
+def get_private_message_for_admin(message_id):
+    """Any DM (deleted ones too) with both parties' names, for the admin's report view."""
+    doc = PrivateMessage.get(message_id, include_deleted=True)
+    if doc is None:
+        return None
+    names = {u["_id"]: u["username"] for u in User.find(
+        {"_id": {"$in": [doc["from_user_id"], doc["to_user_id"]]}}, include_deleted=True,
+        projection={"username": 1})}
+    out = PrivateMessage.to_public(doc)
+    out["sender_username"] = names.get(doc["from_user_id"], "Deleted User")
+    out["recipient_username"] = names.get(doc["to_user_id"], "Deleted User")
+    return out

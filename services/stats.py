@@ -8,10 +8,12 @@ import json
 from datetime import timedelta
 
 from models import get_db
+from models.base import to_json_safe
 from models.report import Report
 from models.ticket import Ticket
 from models.user import User
-from services import presence
+from services import admin as admin_service
+from services import audit, presence, reports, tickets
 from services.admin import count_banned
 from services.audit import STATS_CACHE_KEY
 from utils.redis_client import get_redis
@@ -94,9 +96,6 @@ def daily_series(now):
 
 def dashboard_data():
     """Everything the /admin page shows, gathered in one call."""
-    from services import admin as admin_service
-    from services import audit, reports, tickets
-
     open_reports, open_total = reports.list_reports(25, 0, status="pending")
     open_tickets, tickets_total = tickets.admin_list(25, 0, status="open")
     in_progress, _ = tickets.admin_list(25, 0, status="in_progress")
@@ -108,6 +107,4 @@ def dashboard_data():
 
 
 def to_json_safe_list(rows):
-    from models.base import to_json_safe
-
     return [to_json_safe(row) for row in rows]

@@ -6,7 +6,9 @@ from flask import current_app
 from models.base import parse_id
 from models.ticket import CATEGORIES, PRIORITIES, Ticket
 from models.user import User
+from policies import report as report_policy
 from services import audit, realtime
+from services.notifications import notify
 from utils.errors import Forbidden, ValidationFailed
 from utils.rate_limit import enforce
 from utils.text import sanitize_text
@@ -61,7 +63,7 @@ def my_tickets(user, limit, offset):
 
 def get_ticket(user, ticket_id):
     ticket = Ticket.get_or_404(ticket_id)
-    if ticket["user_id"] != parse_id(user["_id"]) and not user.get("is_admin"):
+    if not report_policy.can_view_ticket(ticket, user):
         raise Forbidden("Permission denied")
     return ticket
 
@@ -93,15 +95,13 @@ def add_user_message(user, ticket_id, text):
 
 def delete_ticket(user, ticket_id):
     ticket = Ticket.get_or_404(ticket_id)
-    if user.get("is_admin"):
-        Ticket.delete(ticket["_id"])
-        audit.record(user, "ticket.delete", "ticket", ticket["_id"], subject=ticket["subject"])
-        return
-    if ticket["user_id"] != parse_id(user["_id"]):
+    if not report_policy.can_view_ticket(ticket, user):
         raise Forbidden("Permission denied")
-    if ticket["status"] != "pending":
+    if not report_policy.can_delete_ticket(ticket, user):
         raise Forbidden("Cannot delete tickets that are being processed")
     Ticket.delete(ticket["_id"])
+    if user.get("is_admin"):
+        audit.record(user, "ticket.delete", "ticket", ticket["_id"], subject=ticket["subject"])
 
 
 # ----- admin side -----
@@ -149,7 +149,5 @@ def admin_update(admin, ticket_id, status=None, admin_response=None, reopen=Fals
 
 
 def _notify_owner(ticket, response):
-    from services.notifications import notify
-
     notify(ticket["user_id"], "ticket_response", "Support replied to your ticket",
            response[:200], data={"ticket_id": str(ticket["_id"]), "subject": ticket["subject"]})

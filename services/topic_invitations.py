@@ -3,12 +3,13 @@ from models.base import parse_id, to_json_safe
 from models.topic import NONE, OWNER, Topic
 from models.topic_invitation import TopicInvitation
 from models.user import User
+from policies import facts
+from policies.topic import is_banned, is_invite_only, visible_topic_or_404
+from policies.topic import level as permission_level
 from services import realtime
 from services.blocks import is_blocked_either
 from services.content_cache import invalidate_topic
-from services.topic_access import (is_banned, is_invite_only, permission_level,
-                                   visible_topic_or_404)
-from services.topics import add_member
+from services.topic_members import add_member
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.rate_limit import enforce_setting
 from utils.time import utcnow
@@ -38,6 +39,7 @@ def invite(topic_id, actor, user_id):
     enforce_setting("TOPIC_INVITE", actor["_id"], "Too many invitations")
     invitation = TopicInvitation.insert(topic_id=topic["_id"], invited_user_id=target["_id"],
                                         invited_by=parse_id(actor["_id"]))
+    facts.invalidate(target["_id"])
     realtime.emit_to_user(target["_id"], "topic_invitation", {
         "invitation_id": invitation["_id"], "topic_id": topic["_id"],
         "invited_user_id": target["_id"], "invited_by": actor["_id"],
@@ -87,6 +89,7 @@ def accept(invitation_id, user):
         raise ValidationFailed("Failed to accept invitation")
     add_member(topic, user["_id"], role="member", added_by=invitation["invited_by"])
     TopicInvitation.update(invitation["_id"], set_={"status": "accepted"})
+    facts.invalidate(user["_id"])
     invalidate_topic(topic["_id"])
     return True
 
@@ -94,4 +97,5 @@ def accept(invitation_id, user):
 def decline(invitation_id, user):
     invitation = _own_pending(invitation_id, user, "Failed to decline invitation")
     TopicInvitation.update(invitation["_id"], set_={"status": "declined", "responded_at": utcnow()})
+    facts.invalidate(user["_id"])
     return True

@@ -11,11 +11,13 @@ from models.post import Post
 from models.topic import MODERATOR, OWNER, Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.user import User
+from policies import facts
+from policies.topic import is_banned, require_level, visible_topic_or_404
+from policies.topic import level as permission_level
 from services import chat_cache, presence
-from services.chat_rooms import remove_from_topic_rooms
+from services.chat_room_members import remove_from_topic_rooms
 from services.content_cache import invalidate_topic
-from services.topic_access import is_banned, permission_level, visible_topic_or_404
-from services.topics import add_member, moderators_of
+from services.topic_members import add_member, moderators_of
 from utils.errors import Forbidden, ValidationFailed
 from utils.time import utcnow
 
@@ -29,13 +31,6 @@ def _target(user_id, message="Permission denied or user not found"):
     return user
 
 
-def _require(topic, actor, minimum, message="Permission denied"):
-    level = permission_level(topic, actor)
-    if level < minimum:
-        raise Forbidden(message)
-    return level
-
-
 def list_moderators(topic_id, user):
     topic = visible_topic_or_404(topic_id, user)
     return moderators_of(topic["_id"])
@@ -43,7 +38,7 @@ def list_moderators(topic_id, user):
 
 def add_moderator(topic_id, actor, user_id, permissions=None):
     topic = visible_topic_or_404(topic_id, actor)
-    _require(topic, actor, OWNER, "Permission denied or user not found")
+    require_level(topic, actor, OWNER, "Permission denied or user not found")
     target = _target(user_id)
     if is_banned(topic["_id"], target["_id"]) or permission_level(topic, target) == OWNER:
         raise Forbidden("Permission denied or user not found")
@@ -57,19 +52,20 @@ def add_moderator(topic_id, actor, user_id, permissions=None):
 
 def remove_moderator(topic_id, actor, moderator_id):
     topic = visible_topic_or_404(topic_id, actor)
-    _require(topic, actor, OWNER)
+    require_level(topic, actor, OWNER)
     changed = TopicMember.collection().update_one(
         {"topic_id": topic["_id"], "user_id": parse_id(moderator_id), "role": "moderator"},
         {"$set": {"role": "member", "permissions": [], "updated_at": utcnow()}}).modified_count
     if not changed:
         raise Forbidden("Permission denied or moderator not found")
+    facts.invalidate(moderator_id)
     invalidate_topic(topic["_id"])
     return True
 
 
 def ban_user(topic_id, actor, user_id, reason=""):
     topic = visible_topic_or_404(topic_id, actor)
-    actor_level = _require(topic, actor, MODERATOR)
+    actor_level = require_level(topic, actor, MODERATOR)
     target = _target(user_id)
     target_level = permission_level(topic, target)
     if str(target["_id"]) == str(actor["_id"]) or target_level == OWNER or \
@@ -88,6 +84,7 @@ def ban_user(topic_id, actor, user_id, reason=""):
     TopicInvitation.collection().update_many(
         {"topic_id": topic["_id"], "invited_user_id": target["_id"], "status": "pending"},
         {"$set": {"status": "declined", "updated_at": utcnow()}})
+    facts.invalidate(target["_id"])  # membership, invitation and ban (and its rooms' checks)
     invalidate_topic(topic["_id"])
     evict_from_topic_rooms(target["_id"], topic["_id"])
     remove_from_topic_rooms(topic["_id"], target["_id"])
@@ -132,7 +129,7 @@ def evict_non_members(topic):
 
 def unban_user(topic_id, actor, user_id):
     topic = visible_topic_or_404(topic_id, actor)
-    _require(topic, actor, MODERATOR)
+    require_level(topic, actor, MODERATOR)
     oid = parse_id(user_id)
     if oid is None or not TopicBan.collection().delete_one(
             {"topic_id": topic["_id"], "user_id": oid}).deleted_count:
@@ -144,13 +141,14 @@ def unban_user(topic_id, actor, user_id):
 
 def transfer_ownership(topic_id, actor, user_id):
     topic = visible_topic_or_404(topic_id, actor)
-    _require(topic, actor, OWNER)
+    require_level(topic, actor, OWNER)
     target = _target(user_id)
     if str(target["_id"]) == str(actor["_id"]) or is_banned(topic["_id"], target["_id"]):
         raise Forbidden("Permission denied or user not found")
     add_member(topic, target["_id"], role="owner", added_by=actor["_id"])
     TopicMember.collection().update_one({"topic_id": topic["_id"], "user_id": parse_id(actor["_id"])},
                                         {"$set": {"role": "member", "permissions": []}})
+    facts.invalidate(actor["_id"])
     Topic.update(topic["_id"], set_={"owner_id": target["_id"]})
     invalidate_topic(topic["_id"])
     return True

@@ -9,17 +9,20 @@ from datetime import timedelta
 
 from pymongo.errors import DuplicateKeyError
 
-from models.base import parse_id, to_json_safe
+from models.base import parse_id
 from models.post import Post
 from models.topic import NONE, OWNER, ROLE_LEVEL, Topic, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
 from models.user import User
+from policies import facts
+from policies import topic as topic_policy
+from policies.lists import exclude_hidden
+from policies.topic import can_view, is_invite_only, require_not_banned, visible_topic_or_404
 from services import anonymous_identities, realtime
 from services.content_cache import TOPIC_LIST, TTL, invalidate_topic, topic_ns
-from services.content_settings import exclude_hidden
-from services.topic_access import (can_view, is_invite_only, permission_level, require_not_banned,
-                                   visible_topic_or_404)
+from services.topic_members import moderators_of
+from services.topic_moderation import evict_from_topic_rooms, evict_non_members
 from utils import cache
 from utils.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from utils.queries import hinted_count, hinted_find
@@ -91,37 +94,20 @@ def shared_view(topic, owners):
     return view
 
 
-def moderators_of(topic_id):
-    members = TopicMember.find({"topic_id": parse_id(topic_id), "role": "moderator"},
-                               sort=[("created_at", 1)], limit=100)
-    users = {u["_id"]: u for u in User.find({"_id": {"$in": [m["user_id"] for m in members]}},
-                                            projection={"username": 1})}
-    return [to_json_safe({"id": m["user_id"], "user_id": m["user_id"],
-                          "username": users[m["user_id"]]["username"] if m["user_id"] in users else None,
-                          "added_at": m.get("updated_at") or m["created_at"],
-                          "added_by": m.get("added_by"), "permissions": m.get("permissions") or []})
-            for m in members]
-
-
 def personal(view, level, muted=False):
     return {**view, "user_permission_level": level, "is_muted": muted}
 
 
-def _memberships(user):
-    if user is None:
-        return {}
-    docs = TopicMember.find({"user_id": parse_id(user["_id"])}, projection={"topic_id": 1, "role": 1})
-    return {str(d["topic_id"]): ROLE_LEVEL.get(d["role"], NONE) for d in docs}
-
-
 # ----- reads -----
 
-def _list_query(user, member_ids, tags, search):
+def list_query(user, tags=None, search=None):
+    """The topic-list filter for this caller: the topic policy's list filter (from the
+    caller's cached facts), narrowed by tags and search, without what they hid."""
     # Equality on `is_deleted` at the top level lets the planner use the sort indexes.
     query, clauses = {"is_deleted": False}, []
-    if not (user and user.get("is_admin")):
-        clauses.append({"$or": [{"settings.require_approval": {"$ne": True}},
-                                {"_id": {"$in": [parse_id(i) for i in member_ids]}}]})
+    visible = topic_policy.list_filter(user)
+    if visible:
+        clauses.append(visible)
     if tags:
         query["tags"] = {"$in": tags}
     if search:
@@ -132,17 +118,14 @@ def _list_query(user, member_ids, tags, search):
     return exclude_hidden(query, user, "topic")
 
 
-def list_query(user, tags=None, search=None, memberships=None):
-    """The topic-list filter for this caller (tests explain it)."""
-    memberships = _memberships(user) if memberships is None else memberships
-    return _list_query(user, sorted(memberships), tags, search)
-
-
 def list_topics(user, sort_by="last_activity", tags=None, search=None, limit=20, offset=0):
-    """(topics, total) for the caller: invite-only topics only where they belong."""
-    memberships = _memberships(user)
+    """(topics, total) for the caller: invite-only topics only where they belong.
+
+    The caller's part (filter, levels, mutes) comes from their facts: one Redis read
+    when cached, whatever the number of topics they belong to."""
+    mine = facts.of(user)
     tags = [t.strip().lower() for t in (tags or []) if t.strip()][:10]
-    query = list_query(user, tags, search, memberships)
+    query = list_query(user, tags, search)
     sort_by = sort_by if sort_by in SORTS else "last_activity"
     sort, index = [(sort_by, -1), ("_id", -1)], SORTS[sort_by]
     name = cache.versioned_key(TOPIC_LIST, cache.digest([query, sort, limit, offset]))
@@ -154,8 +137,9 @@ def list_topics(user, sort_by="last_activity", tags=None, search=None, limit=20,
                 "total": hinted_count(Topic, query, index)}
 
     page = cache.cached(name, TTL, load)
-    muted = muted_topic_ids(user) if page["items"] else set()
-    items = [personal(view, memberships.get(view["id"], NONE), view["id"] in muted)
+    muted = mine.muted_topics()
+    items = [personal(view, ROLE_LEVEL.get(mine.topic_role(view["id"]), NONE),
+                      view["id"] in muted)
              for view in page["items"]]
     return items, page["total"]
 
@@ -180,7 +164,7 @@ def get_topic(topic_id, user):
     view = _load_topic_view(topic_id)
     if view is None:
         raise NotFound("Topic not found")
-    level = permission_level({"_id": view["id"]}, user)
+    level = topic_policy.level({"_id": view["id"]}, user)
     if not can_view({"_id": view["id"], "settings": view.get("settings")}, user, level):
         raise NotFound("Topic not found")
     return personal(view, level)
@@ -218,6 +202,7 @@ def create_topic(user, title, description=None, tags=None, allow_anonymous=True,
         raise Conflict(f'Topic with title "{title}" already exists') from None
     TopicMember.insert(topic_id=topic["_id"], user_id=parse_id(user["_id"]), role="owner",
                        added_by=parse_id(user["_id"]))
+    facts.invalidate(user["_id"])
     invalidate_topic(topic["_id"])
     view = shared_view(topic, _owners([topic]))
     _announce("topic_created", topic, view)
@@ -234,7 +219,7 @@ def _announce(event, topic, view):
 
 def update_topic(topic_id, user, title=None, description=None, tags=None, settings=None):
     topic = visible_topic_or_404(topic_id, user)
-    if permission_level(topic, user) < OWNER:
+    if topic_policy.level(topic, user) < OWNER:
         raise Forbidden("Permission denied or topic not found")
     changes = {}
     if title is not None:
@@ -259,13 +244,13 @@ def update_topic(topic_id, user, title=None, description=None, tags=None, settin
         updated = Topic.update(topic["_id"], set_=changes)
     except DuplicateKeyError:
         raise Conflict(f'Topic with title "{title}" already exists') from None
+    if is_invite_only(updated) != is_invite_only(topic):
+        facts.invalidate_topic_members(topic["_id"])  # their invite-only topic list changed
     if "settings" in changes:
         Post.collection().update_many({"topic_id": topic["_id"]},
                                       {"$set": {"restricted": is_invite_only(updated)}})
     invalidate_topic(topic["_id"])
     if is_invite_only(updated) and not is_invite_only(topic):
-        from services.topic_moderation import evict_non_members  # imports this module
-
         evict_non_members(updated)
     view = shared_view(updated, _owners([updated]))
     _announce("topic_updated", updated, view)
@@ -275,7 +260,7 @@ def update_topic(topic_id, user, title=None, description=None, tags=None, settin
 def delete_topic(topic_id, actor):
     """Owner (or admin) soft delete, pending admin approval for 7 days."""
     topic = visible_topic_or_404(topic_id, actor)
-    if not actor.get("is_admin") and permission_level(topic, actor) < OWNER:
+    if not topic_policy.can_delete(topic, actor):
         raise Forbidden("Permission denied or topic not found")
     now = utcnow()
     # The title is freed for new topics; the deleted one keeps a unique placeholder.
@@ -326,13 +311,14 @@ def join_topic(topic_id, user):
     TopicInvitation.collection().update_many(
         {"topic_id": topic["_id"], "invited_user_id": parse_id(user["_id"]), "status": "pending"},
         {"$set": {"status": "accepted", "updated_at": utcnow()}})
+    facts.invalidate(user["_id"])
     invalidate_topic(topic["_id"])
     return True
 
 
 def leave_topic(topic_id, user):
     topic = visible_topic_or_404(topic_id, user)
-    level = permission_level(topic, user)
+    level = topic_policy.level(topic, user)
     if level == NONE:
         raise ValidationFailed("Failed to leave topic or not a member")
     if level == OWNER:
@@ -341,38 +327,19 @@ def leave_topic(topic_id, user):
         {"topic_id": topic["_id"], "user_id": parse_id(user["_id"])}).deleted_count
     if removed:
         Topic.update(topic["_id"], extra={"$inc": {"member_count": -1}})
+    facts.invalidate(user["_id"])
     invalidate_topic(topic["_id"])
     if is_invite_only(topic):
         # A former member must stop hearing an invite-only topic at once.
-        from services.topic_moderation import evict_from_topic_rooms  # imports this module
-
         evict_from_topic_rooms(user["_id"], topic["_id"])
     return True
-
-
-def add_member(topic, user_id, role="member", added_by=None, permissions=None):
-    """Make `user_id` a member with `role` (upsert); True when they were not a member before."""
-    result = TopicMember.collection().update_one(
-        {"topic_id": topic["_id"], "user_id": parse_id(user_id)},
-        {"$set": {"role": role, "added_by": parse_id(added_by) if added_by else None,
-                  "permissions": permissions or [], "updated_at": utcnow()},
-         "$setOnInsert": {"created_at": utcnow()}},
-        upsert=True)
-    if result.upserted_id is not None:
-        Topic.update(topic["_id"], extra={"$inc": {"member_count": 1}})
-        return True
-    return False
 
 
 # ----- mute (rest-content §3.11) -----
 
 def muted_topic_ids(user):
     """Ids (strings) of the topics whose notifications the caller muted, still in force."""
-    if user is None:
-        return set()
-    now = utcnow()
-    return {str(m["topic_id"]) for m in TopicMute.find({"user_id": parse_id(user["_id"])})
-            if m.get("until") is None or m["until"] > now}
+    return facts.of(user).muted_topics()
 
 
 def mute_topic(topic_id, user, minutes):
@@ -383,10 +350,12 @@ def mute_topic(topic_id, user, minutes):
     key = {"user_id": parse_id(user["_id"]), "topic_id": topic["_id"]}
     if minutes == 0:
         TopicMute.collection().delete_one(key)
+        facts.invalidate(user["_id"])
         return False
     until = None if minutes == -1 else utcnow() + timedelta(minutes=minutes)
     TopicMute.collection().update_one(key, {"$set": {"until": until, "updated_at": utcnow()},
                                             "$setOnInsert": {"created_at": utcnow()}}, upsert=True)
+    facts.invalidate(user["_id"])
     return True
 
 

@@ -3,9 +3,13 @@ availability checks, warnings."""
 from pymongo.errors import DuplicateKeyError
 
 from models.base import parse_id
+from models.message import Message
+from models.private_message import PrivateMessage
+from models.topic import Topic, TopicMember
 from models.user import User, public_user_view
 from services import auth_service, blocks, presence
 from services.images import clean_image
+from services.private_messages import unread_count
 from services.reports import create_report
 from utils.errors import Conflict, NotFound, ValidationFailed
 from utils.text import escape_search, sanitize_text
@@ -152,8 +156,6 @@ def report_profile_image(user, target_id, reason, description):
 
 def my_topics(user, limit, offset):
     """`(topics, total)`: the topics the caller is a member of, newest membership first."""
-    from models.topic import Topic, TopicMember
-
     query = {"user_id": user["_id"]}
     members = TopicMember.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
     topics = {t["_id"]: t for t in Topic.find({"_id": {"$in": [m["topic_id"] for m in members]}})}
@@ -164,11 +166,6 @@ def my_topics(user, limit, offset):
 
 def stats(user):
     """GET /api/users/stats: counts over the topic and chat stores (three indexed counts)."""
-    from models.message import Message
-    from models.private_message import PrivateMessage
-    from models.topic import TopicMember
-    from services.private_messages import unread_count
-
     sent = Message.count({"user_id": user["_id"]}) + PrivateMessage.count(
         {"from_user_id": user["_id"]})
     return {"topics_joined": TopicMember.count({"user_id": user["_id"]}),

@@ -21,11 +21,9 @@ from pymongo.errors import DuplicateKeyError
 from flask import current_app
 
 from models.base import parse_id
-from models.chat_room import ChatRoom
 from models.user import User
 from models.voip_call import ACTIVE, ENDED, VoipCall, participant
-from services import chat_access
-from services.blocks import is_blocked_either
+from policies import call as call_policy
 from services.realtime import emit, emit_to_user, user_room
 from utils.errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from utils.redis_client import get_redis, key
@@ -61,33 +59,9 @@ def resolve_room(user, room_id, room_type="group"):
     me = str(user["_id"])
     if "_" in room_id or room_type == "dm":
         ids = room_id.split("_") if "_" in room_id else [me, room_id]
-        return ("dm",) + _check_direct(me, ids)
-    _check_group(user, room_id)
+        return ("dm",) + call_policy.check_direct(me, ids)
+    call_policy.check_group(user, room_id)
     return "group", room_id, None
-
-
-def _check_direct(me, ids):
-    if len(set(ids)) != 2 or me not in ids:
-        raise Forbidden("You are not part of this conversation")
-    other = ids[1] if ids[0] == me else ids[0]
-    if User.get(other) is None:
-        raise NotFound("User not found")
-    if is_blocked_either(me, other):
-        raise Forbidden("You cannot call this user")
-    return "_".join(sorted(ids)), other
-
-
-def _check_group(user, room_id):
-    room = ChatRoom.get(room_id)
-    if room is None:
-        raise NotFound("Chat room not found")
-    if chat_access.is_banned(room_id, user["_id"]):
-        raise Forbidden("You are banned from this chat room")
-    if not chat_access.is_member(room_id, user["_id"]):
-        raise Forbidden("You are not a member of this chat room")
-    if not room.get("voip_enabled", True):
-        raise Forbidden("Voice calls are disabled in this chat room")
-    return room
 
 
 def _check_call_access(user, call):
@@ -280,16 +254,9 @@ def end_call_by(user, call_id):
     """The creator ends the call for everyone (for a group: also the room's owner
     or a moderator)."""
     call = _active_call_or_404(call_id)
-    if call["created_by"] != user["_id"] and not _moderates_room(user, call):
+    if not call_policy.can_end(call, user):
         raise Forbidden("Only the caller or a room moderator can end this call")
     end_call(call["_id"], "ended_by_host")
-
-
-def _moderates_room(user, call):
-    if call["room_type"] != "group":
-        return False
-    member = chat_access.membership(call["room_id"], user["_id"])
-    return member is not None and member["role"] in ("owner", "moderator")
 
 
 def end_call(call_id, reason, only_if_empty=False):

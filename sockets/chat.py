@@ -6,10 +6,15 @@ realtime sheet: the old server joined any room id).
 from flask import request
 from flask_socketio import emit, join_room, leave_room  # noqa: A004
 
+from models.user import User
+from policies import profile as profile_policy
 from schemas.chat import RoomRef, TypingIn
 from services import chat_access, typing
-from services.chat_rooms import socket_room
+from services.chat_room_members import socket_room
+from services.realtime import user_room
+from services.topic_access import require_not_banned, visible_topic_or_404
 from sockets.common import on_event
+from utils.errors import Forbidden, ValidationFailed
 
 
 @on_event("join_chat_room", RoomRef)
@@ -27,11 +32,6 @@ def leave_chat_room(user, payload):
 
 def typing_target(user, payload):
     """(Socket.IO room, extra payload, access check) for a typing event."""
-    from services.blocks import is_blocked_either
-    from services.realtime import user_room
-    from services.topic_access import require_not_banned, visible_topic_or_404
-    from utils.errors import Forbidden, ValidationFailed
-
     room_id = payload.chat_room_id or payload.room_id
     if room_id:
         return (socket_room(room_id), {"chat_room_id": room_id},
@@ -43,10 +43,7 @@ def typing_target(user, payload):
         return f"topic_{payload.topic_id}", {"topic_id": payload.topic_id}, check_topic
     if payload.to_user_id:
         def check_dm():
-            from models.user import User
-
-            if User.get(payload.to_user_id) is None or is_blocked_either(user["_id"],
-                                                                         payload.to_user_id):
+            if not profile_policy.can_reach(User.get(payload.to_user_id), user):
                 raise Forbidden("You cannot message this user")
         return (user_room(payload.to_user_id), {"from_user_id": str(user["_id"])}, check_dm)
     raise ValidationFailed("A room, topic or user is required")

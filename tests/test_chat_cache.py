@@ -1,5 +1,6 @@
-"""The chat send path's Redis cache (services/chat_cache.py): every write that changes
-the room or a (room, user) fact is seen by the very next send, seq never repeats
+"""The chat send path's Redis cache (services/chat_cache.py, and the user's facts of
+policies/facts.py): every write that changes the room or a (room, user) fact is seen
+by the very next send, seq never repeats
 after the Redis counter is lost, and the room counters catch up."""
 import pytest
 
@@ -7,6 +8,7 @@ from models.chat_room import ChatRoom
 from models.notification import Notification
 from services import chat_cache
 from models.user import User
+from policies import facts
 from tests.chat_helpers import create_group, create_room, make_topic, send
 from utils.auth import CachedUser, _load_user, session_user_key
 from utils.redis_client import get_redis
@@ -22,7 +24,7 @@ def room_setup(app, auth):
     assert bob.post(f"/api/chat-rooms/{room['id']}/join").status_code == 200
     assert send(bob, room["id"], "first").status_code == 201
     with app.app_context():
-        assert get_redis().exists(chat_cache.facts_key(room["id"], bob_user["_id"]))
+        assert get_redis().exists(facts.facts_key(bob_user["_id"]))
         assert get_redis().exists(chat_cache.room_key(room["id"]))
     return alice, topic, room, bob_user, bob
 

@@ -24,7 +24,7 @@ def test_room_message_mention_notifies_once_and_only_readers(app, auth, emitted)
     room = create_room(owner_client, topic["_id"], is_public=False)
     with app.app_context():
         from models.chat_room import ChatRoom
-        from services.chat_rooms import _add_member
+        from services.chat_room_members import add_member as _add_member
         _add_member(ChatRoom.get(room["id"]), bob["_id"])
     text = f"hi @{bob['username']} and @{outsider['username']}"
     first = send(owner_client, room["id"], text, client_message_id="m1")
@@ -229,7 +229,7 @@ def test_hidden_group_leaves_group_list(app, auth):
     group = create_group(alice, "pals")
     with app.app_context():
         from models.chat_room import ChatRoom
-        from services.chat_rooms import _add_member
+        from services.chat_room_members import add_member as _add_member
         _add_member(ChatRoom.get(group["id"]), bob_user["_id"])
     _hide_and_check(bob, alice, "chats", group["id"], "/api/chat-rooms/group/list", [group["id"]])
 
@@ -305,7 +305,7 @@ def test_deleted_account_content_reads_as_deleted_user(app, auth):
     group = create_group(gone, "gone's group")
     with app.app_context():
         from models.chat_room import ChatRoom
-        from services.chat_rooms import _add_member
+        from services.chat_room_members import add_member as _add_member
         _add_member(ChatRoom.get(group["id"]), bob_user["_id"])
     gone_topic = api_topic(gone)
     _delete_account(app, gone_user, gone)

@@ -1,0 +1,183 @@
+"""The one loader of the per-user facts every policy decides from.
+
+A user's facts are small: their topic roles, pending topic invitations, topic
+bans, chat-room roles, chat-room bans, hidden items and topic mutes. They are
+read as ONE Redis key per user (`facts:user:<id>`), memoised for the rest of
+the request (`flask.g`), and loaded from MongoDB (one indexed find per
+collection) only when the key is missing. So a cached read costs one Redis
+GET and no MongoDB command, whatever the page shows, and the hot path (send a
+message, list topics) and the slow path (a moderator action) ask the same
+question of the same data.
+
+Every write that changes one of these facts calls `invalidate(user_id)` right
+after it commits (topics, topic_moderation, topic_invitations, chat_rooms via
+chat_cache.invalidate_facts, content_settings). USER_TTL only bounds how long
+a missed invalidation could last. The admin flag is not cached here: it comes
+with the session's user document.
+"""
+from flask import g, has_request_context
+
+from models.base import parse_id
+from models.chat_room import ChatRoomBan, ChatRoomMember
+from models.content_setting import ContentSetting
+from models.topic import Topic, TopicBan, TopicMember
+from models.topic_invitation import TopicInvitation
+from models.topic_mute import TopicMute
+from utils.cache import dump_doc, load_doc
+from utils.redis_client import get_redis, key
+from utils.time import utcnow
+
+USER_TTL = 120
+# A user belonging to more than this many topics or rooms is cut off (the
+# previous per-request reads had the same bound).
+MAX_ROWS = 5000
+
+
+def facts_key(user_id):
+    return key("facts", "user", str(user_id))
+
+
+class Facts:
+    """What one user is where. Ids are strings; roles are "owner"/"moderator"/"member"."""
+
+    def __init__(self, data):
+        self.topic_roles = data["topics"]
+        self.private_topics = set(data["private_topics"])
+        self.invited = set(data["invited"])
+        self.topic_bans = set(data["topic_bans"])
+        self.room_roles = data["rooms"]
+        self.room_bans = set(data["room_bans"])
+        self.hidden = data["hidden"]
+        self.topic_mutes = data["topic_mutes"]
+
+    def topic_role(self, topic_id):
+        return self.topic_roles.get(str(topic_id))
+
+    def is_invited(self, topic_id):
+        return str(topic_id) in self.invited
+
+    def topic_banned(self, topic_id):
+        return topic_id is not None and str(topic_id) in self.topic_bans
+
+    def room_role(self, room_id):
+        return self.room_roles.get(str(room_id))
+
+    def room_banned(self, room_id):
+        return str(room_id) in self.room_bans
+
+    def invite_only_topics(self):
+        """Ids (ObjectIds) of the invite-only topics this user belongs to or is invited to:
+        all a list filter needs (public topics are listed for everyone), so a user in
+        thousands of public topics has the same topic-list query as anyone else."""
+        return sorted(parse_id(t) for t in {*self.private_topics, *self.invited})
+
+    def rooms_in(self):
+        return sorted(parse_id(r) for r in self.room_roles)
+
+    def banned_rooms(self):
+        return sorted(parse_id(r) for r in self.room_bans)
+
+    def banned_topics(self):
+        return sorted(parse_id(t) for t in self.topic_bans)
+
+    def hidden_ids(self, item_type):
+        return [parse_id(i) for i in self.hidden.get(item_type, ())]
+
+    def muted_topics(self):
+        """Ids (strings) of the topics whose notifications this user muted, still in force."""
+        now = utcnow()
+        return {tid for tid, until in self.topic_mutes.items() if until is None or until > now}
+
+
+NOBODY = Facts({"topics": {}, "private_topics": [], "invited": [], "topic_bans": [],
+                "rooms": {}, "room_bans": [], "hidden": {}, "topic_mutes": {}})
+
+
+def of(user):
+    """The facts of `user` (a user document or None for an anonymous caller)."""
+    return NOBODY if user is None else for_id(user["_id"])
+
+
+def for_id(user_id):
+    if user_id is None:
+        return NOBODY
+    memo = _memo()
+    name = str(user_id)
+    if memo is not None and name in memo:
+        return memo[name]
+    raw = get_redis().get(facts_key(name))
+    if raw is None:
+        data = _load(parse_id(user_id))
+        get_redis().set(facts_key(name), dump_doc(data), ex=USER_TTL)
+    else:
+        data = load_doc(raw)
+    facts = Facts(data)
+    if memo is not None:
+        memo[name] = facts
+    return facts
+
+
+def invalidate(*user_ids):
+    """Forget the facts of these users (call after every write that changes them)."""
+    ids = [str(u) for u in user_ids if u is not None]
+    if not ids:
+        return
+    memo = _memo()
+    for name in ids:
+        if memo is not None:
+            memo.pop(name, None)
+    get_redis().delete(*[facts_key(name) for name in ids])
+
+
+def invalidate_topic_members(topic_id):
+    """A topic turned invite-only (or public): its members' `private_topics` changed."""
+    rows = TopicMember.collection().find({"topic_id": parse_id(topic_id)}, {"user_id": 1})
+    batch = []
+    for row in rows:
+        batch.append(row["user_id"])
+        if len(batch) == 1000:
+            invalidate(*batch)
+            batch = []
+    invalidate(*batch)
+
+
+def _memo():
+    """The per-request memo (none outside a request: a long task must not keep stale facts)."""
+    if not has_request_context():
+        return None
+    if "policy_facts" not in g:
+        g.policy_facts = {}
+    return g.policy_facts
+
+
+def _load(oid):
+    """One indexed find per collection, each by the user's id."""
+    by_user = {"user_id": oid}
+    members = TopicMember.find(by_user, limit=MAX_ROWS, projection={"topic_id": 1, "role": 1})
+    rooms = ChatRoomMember.find(by_user, limit=MAX_ROWS, projection={"room_id": 1, "role": 1})
+    invites = TopicInvitation.find({"invited_user_id": oid, "status": "pending"}, limit=MAX_ROWS,
+                                   projection={"topic_id": 1})
+    hidden = {}
+    for row in ContentSetting.find({"user_id": oid, "setting": "hidden"}, limit=MAX_ROWS,
+                                   projection={"item_type": 1, "item_id": 1}):
+        hidden.setdefault(row["item_type"], []).append(str(row["item_id"]))
+    return {
+        "topics": {str(m["topic_id"]): m["role"] for m in members},
+        "private_topics": _invite_only([m["topic_id"] for m in members]),
+        "invited": [str(i["topic_id"]) for i in invites],
+        "topic_bans": [str(b["topic_id"]) for b in TopicBan.find(by_user, limit=MAX_ROWS)],
+        "rooms": {str(m["room_id"]): m["role"] for m in rooms},
+        "room_bans": [str(b["room_id"]) for b in ChatRoomBan.find(by_user, limit=MAX_ROWS)],
+        "hidden": hidden,
+        "topic_mutes": {str(m["topic_id"]): m.get("until")
+                        for m in TopicMute.find(by_user, limit=MAX_ROWS)},
+    }
+
+
+def _invite_only(topic_ids):
+    """The invite-only ones among `topic_ids` (looked up by `_id` alone, which every
+    MongoDB-wire server serves from the `_id` index; deleted ones count, so a restored
+    topic is right at once)."""
+    topics = Topic.find({"_id": {"$in": topic_ids}}, include_deleted=True,
+                        projection={"settings": 1}) if topic_ids else []
+    return [str(t["_id"]) for t in topics if (t.get("settings") or {}).get("require_approval")]
