@@ -6,7 +6,7 @@ Rejecting or cancelling deletes the record.
 """
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from models.base import BaseModel, Field
+from models.base import BaseModel, Field, parse_id
 
 PENDING, ACCEPTED = "pending", "accepted"
 
@@ -32,3 +32,13 @@ class Friendship(BaseModel):
         IndexModel([("to_user_id", ASCENDING), ("status", ASCENDING),
                     ("created_at", DESCENDING)], name="by_to"),
     ]
+
+
+def friend_ids(user_id, limit=5000):
+    """Ids of `user_id`'s friends (two index scans; capped so one user stays cheap)."""
+    oid = parse_id(user_id)
+    ids = []
+    for mine, other in (("from_user_id", "to_user_id"), ("to_user_id", "from_user_id")):
+        docs = Friendship.find({mine: oid, "status": ACCEPTED}, projection={other: 1}, limit=limit)
+        ids += [doc[other] for doc in docs]
+    return ids[:limit]

@@ -3,7 +3,7 @@ answers both /api/users/friends/... and /api/friends/...."""
 from pymongo.errors import DuplicateKeyError
 
 from models.base import parse_id
-from models.friendship import ACCEPTED, PENDING, Friendship, pair_key
+from models.friendship import ACCEPTED, PENDING, Friendship, friend_ids, pair_key
 from models.user import User
 from policies import blocks
 from services import realtime
@@ -126,16 +126,6 @@ def are_friends(user_a, user_b):
     oid = parse_id(user_b)
     return oid is not None and Friendship.find_one(
         {"pair_key": pair_key(user_a, oid), "status": ACCEPTED}) is not None
-
-
-def friend_ids(user_id, limit=5000):
-    """Ids of `user_id`'s friends (two index scans; capped so one user stays cheap)."""
-    oid = parse_id(user_id)
-    ids = []
-    for mine, other in (("from_user_id", "to_user_id"), ("to_user_id", "from_user_id")):
-        docs = Friendship.find({mine: oid, "status": ACCEPTED}, projection={other: 1}, limit=limit)
-        ids += [doc[other] for doc in docs]
-    return ids[:limit]
 
 
 def _mine(user, status):

@@ -13,8 +13,8 @@ import os
 import uuid
 
 from extensions import socketio
+from models.friendship import friend_ids
 from models.user import User
-from services.friends import friend_ids
 from services.periodic import start_periodic
 from services.realtime import emit, emit_to_user
 from utils.redis_client import get_redis, key
