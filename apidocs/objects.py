@@ -161,7 +161,9 @@ class Notification(Document):
     is_read: bool = False
 
 
-class Report(Document):
+class ModerationReport(Document):
+    """A report of content or of a user (`Report` is the request body)."""
+
     content_type: Optional[str] = None
     content_id: Optional[str] = None
     reason: str
@@ -229,5 +231,5 @@ class ErrorEnvelope(BaseModel):
 
 
 MAIN_OBJECTS = [User, Topic, Post, Comment, CommentNode, ChatRoom, Message, PrivateMessage,
-                Conversation, Notification, Report, Ticket, Call, Gif, IceServers, Pagination,
-                ErrorEnvelope]
+                Conversation, Notification, ModerationReport, Ticket, Call, Gif, IceServers,
+                Pagination, ErrorEnvelope]

@@ -67,7 +67,7 @@ RESPONSES = {
     "private_messages.history": many(o.PrivateMessage),
     # notifications, moderation, support, calls
     "notifications.list_notifications": many(o.Notification, paginated=True),
-    "admin.list_reports": many(o.Report, paginated=True),
+    "admin.list_reports": many(o.ModerationReport, paginated=True),
     "tickets.create_ticket": one(o.Ticket),
     "tickets.get_ticket": one(o.Ticket),
     "tickets.my_tickets": many(o.Ticket, paginated=True),
