@@ -46,7 +46,7 @@ class User(Out):
     created_at: Optional[Timestamp] = None
 
 
-class TopicSettings(Out):
+class TopicFlags(Out):
     allow_anonymous: Optional[bool] = None
     require_approval: Optional[bool] = None
 
@@ -56,7 +56,7 @@ class Topic(Document):
     description: Optional[str] = None
     tags: list[str] = Field(default_factory=list)
     owner_id: Optional[HexId] = None
-    settings: TopicSettings = Field(default_factory=TopicSettings)
+    settings: TopicFlags = Field(default_factory=TopicFlags)
     member_count: int = 0
     post_count: int = 0
     is_public: Optional[bool] = None

@@ -23,7 +23,7 @@ RAW_RESPONSES = {
     "apidocs.openapi_json": {"application/json": {"schema": {"type": "object"}}},
     "apidocs.asyncapi_json": {"application/json": {"schema": {"type": "object"}}},
     "apidocs.docs_page": {"text/html": {"schema": {"type": "string"}}},
-    "apidocs.static": {"*/*": {"schema": {}}},
+    "apidocs.static": {"application/octet-stream": {"schema": {}}},
 }
 _PARAM_RE = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _CONVERTER_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
