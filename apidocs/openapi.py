@@ -158,14 +158,14 @@ def build_spec(app):
     schemas, names = _component_schemas(app)
     for name, schema in sorted(schemas.items()):
         spec.components.schema(name, component=schema)
-    seen_ids = set()
+    seen = {}  # (endpoint, method) -> times described; one endpoint may serve two paths
     for rule in api_rules(app):
         facts = discovery.view_facts(app.view_functions[rule.endpoint])
         facts = discovery.with_guard(facts, _guard_auth(app, rule.endpoint))
         operations = {}
         for method in operations_of(rule):
-            suffix = "" if (rule.endpoint, method) not in seen_ids else "_" + str(len(seen_ids))
-            seen_ids.add((rule.endpoint, method))
+            count = seen[(rule.endpoint, method)] = seen.get((rule.endpoint, method), 0) + 1
+            suffix = "" if count == 1 else f"_{count}"
             operations[method.lower()] = _operation(rule, method, facts, names, suffix)
         spec.path(path=openapi_path(rule), operations=operations)
     for tag in sorted(set(registry.TAGS.values())):

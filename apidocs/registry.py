@@ -35,7 +35,7 @@ SIGNED_IN = Returns(extra={"user": o.User})
 RESPONSES = {
     # accounts
     "auth.me": SIGNED_IN,
-    "auth.login": SIGNED_IN,
+    "auth.login_with_password": SIGNED_IN,
     "auth.login_passwordless": SIGNED_IN,
     "auth.login_passwordless_backup": SIGNED_IN,
     "auth.verify_login_email_2fa": SIGNED_IN,
