@@ -10,7 +10,6 @@ dict; keys that carry one of the main objects point at its model.
 """
 import ast
 import importlib
-import inspect
 import pkgutil
 
 from pydantic import BaseModel
@@ -19,6 +18,7 @@ from pydantic.json_schema import models_json_schema
 import services
 import sockets
 from apidocs import objects
+from apidocs.discovery import callee_name, literal, parse_source, resolve
 
 CHANNEL = "socketio"
 EMITTERS = {"emit", "emit_to_user"}
@@ -33,48 +33,20 @@ def _modules(package):
         yield importlib.import_module(f"{package.__name__}.{info.name}")
 
 
-def _tree(module):
-    try:
-        return ast.parse(inspect.getsource(module))
-    except (OSError, TypeError, SyntaxError):
-        return None
-
-
-def _const(node):
-    return node.value if isinstance(node, ast.Constant) else None
-
-
-def _name(node):
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
-
-
-def _resolve(node, namespace):
-    if isinstance(node, ast.Name):
-        return namespace.get(node.id)
-    if isinstance(node, ast.Attribute):
-        owner = _resolve(node.value, namespace)
-        return getattr(owner, node.attr, None) if owner is not None else None
-    return None
-
-
 def incoming_events():
     """`{event: model or None}` for the client -> server events."""
     events = {}
     for module in _modules(sockets):
-        tree = _tree(module)
+        tree = parse_source(module)
         for node in ast.walk(tree) if tree else ():
             if not isinstance(node, ast.FunctionDef):
                 continue
             for decorator in node.decorator_list:
-                if not isinstance(decorator, ast.Call) or _name(decorator.func) not in (
+                if not isinstance(decorator, ast.Call) or callee_name(decorator) not in (
                         "on_event", "on"):
                     continue
-                event = _const(decorator.args[0]) if decorator.args else None
-                model = _resolve(decorator.args[1], vars(module)) if len(
+                event = literal(decorator.args[0]) if decorator.args else None
+                model = resolve(decorator.args[1], vars(module)) if len(
                     decorator.args) > 1 else None
                 if isinstance(event, str):
                     is_model = isinstance(model, type) and issubclass(model, BaseModel)
@@ -85,7 +57,7 @@ def incoming_events():
 def _emitted(call):
     """`(event, payload node)` of an emit call naming its event literally, else None."""
     for position, arg in enumerate(call.args[:2]):
-        event = _const(arg)
+        event = literal(arg)
         if isinstance(event, str) and event.replace("_", "").isalnum():
             payload = call.args[position + 1] if len(call.args) > position + 1 else None
             return event, payload
@@ -96,9 +68,9 @@ def outgoing_events():
     """`{event: set of payload keys}` for the server -> client events."""
     events = {}
     for module in list(_modules(sockets)) + list(_modules(services)):
-        tree = _tree(module)
+        tree = parse_source(module)
         for node in ast.walk(tree) if tree else ():
-            if not isinstance(node, ast.Call) or _name(node.func) not in EMITTERS:
+            if not isinstance(node, ast.Call) or callee_name(node) not in EMITTERS:
                 continue
             found = _emitted(node)
             if found is None:
@@ -106,7 +78,7 @@ def outgoing_events():
             event, payload = found
             keys = events.setdefault(event, set())
             if isinstance(payload, ast.Dict):
-                keys.update(k for k in map(_const, payload.keys) if isinstance(k, str))
+                keys.update(k for k in map(literal, payload.keys) if isinstance(k, str))
     return events
 
 

@@ -36,7 +36,7 @@ class ViewFacts:
     docstring: str | None = None
 
 
-def _const(node):
+def literal(node):
     return node.value if isinstance(node, ast.Constant) else None
 
 
@@ -47,7 +47,7 @@ def _keyword(call, name):
     return None
 
 
-def _callee_name(call):
+def callee_name(call):
     func = call.func
     if isinstance(func, ast.Name):
         return func.id
@@ -56,12 +56,12 @@ def _callee_name(call):
     return None
 
 
-def _resolve(node, namespace):
+def resolve(node, namespace):
     """`schemas.CreatePost` or `CreatePost` to the object in the module's globals."""
     if isinstance(node, ast.Name):
         return namespace.get(node.id)
     if isinstance(node, ast.Attribute):
-        owner = _resolve(node.value, namespace)
+        owner = resolve(node.value, namespace)
         return getattr(owner, node.attr, None) if owner is not None else None
     return None
 
@@ -69,8 +69,8 @@ def _resolve(node, namespace):
 def _argument(call, position, name):
     """A literal argument given by position or by keyword, else None."""
     if len(call.args) > position:
-        return _const(call.args[position])
-    return _const(_keyword(call, name))
+        return literal(call.args[position])
+    return literal(_keyword(call, name))
 
 
 def _int_schema(call):
@@ -86,9 +86,9 @@ def _int_schema(call):
 
 
 def _paging_params(call):
-    default = _const(_keyword(call, "default_limit")) or 20
-    maximum = _const(_keyword(call, "max_limit")) or 100
-    max_offset = _const(_keyword(call, "max_offset")) or 10000
+    default = literal(_keyword(call, "default_limit")) or 20
+    maximum = literal(_keyword(call, "max_limit")) or 100
+    max_offset = literal(_keyword(call, "max_offset")) or 10000
     return [QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": maximum,
                                  "default": default}),
             QueryParam("offset", {"type": "integer", "minimum": 0, "maximum": max_offset,
@@ -97,18 +97,19 @@ def _paging_params(call):
 
 def _query_params(call, namespace):
     """Query parameters one call reads, as `QueryParam`s."""
-    name = _callee_name(call)
-    first = _const(call.args[0]) if call.args else None
+    name = callee_name(call)
+    first = literal(call.args[0]) if call.args else None
     if name == "paging":
         return _paging_params(call)
     if name == "query_int" and isinstance(first, str):
         return [QueryParam(first, _int_schema(call))]
     if name == "query_id" and isinstance(first, str):
-        required = _const(_keyword(call, "required")) is True
+        required = literal(_keyword(call, "required")) is True
         return [QueryParam(first, {"type": "string", "pattern": "^[0-9a-fA-F]{24}$"}, required)]
     if name == "query_choice" and isinstance(first, str) and len(call.args) > 1:
-        choices = _resolve(call.args[1], namespace) if not isinstance(
-            call.args[1], (ast.Tuple, ast.List, ast.Set)) else [_const(e) for e in call.args[1].elts]
+        given = call.args[1]
+        is_literal = isinstance(given, (ast.Tuple, ast.List, ast.Set))
+        choices = [literal(e) for e in given.elts] if is_literal else resolve(given, namespace)
         if choices:
             return [QueryParam(first, {"type": "string", "enum": sorted(choices)})]
     if name in ("get", "getlist") and isinstance(first, str) and _reads_args(call):
@@ -125,18 +126,18 @@ def _reads_args(call):
 
 
 def _body_call(call, namespace, facts):
-    if _callee_name(call) not in ("parse_body", "load") or not call.args:
+    if callee_name(call) not in ("parse_body", "load") or not call.args:
         return
-    model = _resolve(call.args[0], namespace)
+    model = resolve(call.args[0], namespace)
     if isinstance(model, type) and issubclass(model, BaseModel) and facts.body_model is None:
         facts.body_model = model
         required = _keyword(call, "required")
-        facts.body_required = not (required is not None and _const(required) is False)
+        facts.body_required = not (required is not None and literal(required) is False)
 
 
 def _status_call(call, facts):
-    if _callee_name(call) in ("ok", "done"):
-        status = _const(_keyword(call, "status"))
+    if callee_name(call) in ("ok", "done"):
+        status = literal(_keyword(call, "status"))
         if isinstance(status, int) and 200 <= status < 300:
             facts.success_status = status
 
@@ -153,12 +154,12 @@ def _walk(tree, namespace, facts, seen):
         if inspect.isfunction(helper) and helper.__module__ == namespace.get("__name__") \
                 and helper not in seen:
             seen.add(helper)
-            helper_tree = _parse(helper)
+            helper_tree = parse_source(helper)
             if helper_tree is not None:
                 _walk(helper_tree, namespace, facts, seen)
 
 
-def _parse(function):
+def parse_source(function):
     try:
         return ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError):
@@ -181,7 +182,7 @@ def view_facts(view):
     """`ViewFacts` of a Flask view function (decorators unwrapped)."""
     original = inspect.unwrap(view)
     facts = ViewFacts(docstring=inspect.getdoc(original))
-    tree = _parse(original)
+    tree = parse_source(original)
     if tree is None:
         return facts
     facts.auth = _auth(tree)
@@ -191,7 +192,7 @@ def view_facts(view):
 
 def guard_auth(guards):
     """The strongest sign-in requirement among a blueprint's `before_request` guards."""
-    levels = [_auth(tree) for tree in map(_parse, map(inspect.unwrap, guards)) if tree]
+    levels = [_auth(tree) for tree in map(parse_source, map(inspect.unwrap, guards)) if tree]
     return "admin" if "admin" in levels else ("member" if "member" in levels else None)
 
 

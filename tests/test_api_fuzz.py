@@ -17,11 +17,11 @@ from http.cookiejar import DefaultCookiePolicy
 import pytest
 import requests
 import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from schemathesis.auths import AuthStorage
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.generation import GenerationMode
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 
 import models
 from app import create_app
@@ -46,6 +46,10 @@ class Fuzzed:
     def __init__(self, server, app):
         self.server, self.app = server, app
         self.member = signed_in_session(server.url, self.new_user())
+        # Session-ending operations get these, made before hypothesis draws
+        # anything (making users inside a strategy would use `random`).
+        self.throwaway = [signed_in_session(server.url, self.new_user()).cookies["session"]
+                          for _ in range(2 * EXAMPLES + 2)]
         # A client that keeps no cookies: only the cookie a case carries is sent,
         # never one a previous response set.
         self.http = requests.Session()
@@ -56,10 +60,9 @@ class Fuzzed:
             return factories.create_user(username=f"fz{uuid.uuid4().hex[:10]}")
 
     def member_cookie(self, case):
-        member = self.member
-        if case.path in SESSION_ENDING:
-            member = signed_in_session(self.server.url, self.new_user())
-        return member.cookies["session"]
+        if case.path in SESSION_ENDING:  # never the member's own session
+            return self.throwaway.pop() if self.throwaway else "spent"
+        return self.member.cookies["session"]
 
 
 class MemberCookie:

@@ -5,6 +5,8 @@ window.addEventListener("load", function () {
     url: root.dataset.specUrl,
     dom_id: "#swagger-ui",
     deepLinking: true,
+    docExpansion: "none",  // 220+ operations: tags first, one click opens a domain
+    defaultModelsExpandDepth: -1,
     withCredentials: true,
     presets: [SwaggerUIBundle.presets.apis],
   });
