@@ -2,6 +2,7 @@
 objects conforming to their models, the docs page, the AsyncAPI document."""
 import jsonschema_rs
 import pytest
+from openapi_spec_validator import validate
 
 from apidocs import objects, registry
 from apidocs.openapi import api_rules, openapi_path, operations_of
@@ -37,6 +38,10 @@ def test_operations_say_what_the_routes_validate_and_who_may_call(client):
 
 def test_the_registry_names_real_endpoints(app):
     assert set(registry.RESPONSES) - set(app.view_functions) == set()
+
+
+def test_the_document_is_valid_openapi_3_1(client):
+    validate(client.get("/api/openapi.json").get_json())  # raises on any violation
 
 
 def test_every_component_is_a_valid_json_schema(client):

@@ -12,6 +12,7 @@ a throwaway user of its own, so the other operations keep a signed-in member.
 """
 import os
 import uuid
+from collections import Counter
 from http.cookiejar import DefaultCookiePolicy
 
 import pytest
@@ -31,7 +32,7 @@ from tests.live_server import signed_in_session, start_server
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))  # per operation and identity
 SESSION_ENDING = {"/api/auth/logout"}
 # Left out, on purpose: "schema-valid request rejected". The request models keep
 # most fields optional because the contract answers a missing field with its own
@@ -45,7 +46,8 @@ class Fuzzed:
 
     def __init__(self, server, app):
         self.server, self.app = server, app
-        self.member = signed_in_session(server.url, self.new_user())
+        member = self.new_user()
+        self.member, self.member_id = signed_in_session(server.url, member), member["_id"]
         # Session-ending operations get these, made before hypothesis draws
         # anything (making users inside a strategy would use `random`).
         self.throwaway = [signed_in_session(server.url, self.new_user()).cookies["session"]
@@ -54,6 +56,39 @@ class Fuzzed:
         # never one a previous response set.
         self.http = requests.Session()
         self.http.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        self.ids = self.seed()
+
+    def seed(self):
+        """Real objects of the member's, by path parameter name: a third of the
+        cases use them, so operations get past their 404 to their rules."""
+        other = self.new_user()
+        with self.app.app_context():
+            factories.make_friends({"_id": self.member_id}, other)
+        made = {}
+        for key, path, body in [
+                ("topic", "/api/topics", {"title": "Fuzzed topic", "description": "seeded"}),
+                ("post", "/api/posts/topics/{topic}/posts", {"title": "Seeded", "content": "x"}),
+                ("comment", "/api/comments/posts/{post}/comments", {"content": "seeded"}),
+                ("room", "/api/chat-rooms/topics/{topic}/conversations", {"name": "seeded"}),
+                ("message", "/api/chat-rooms/{room}/messages", {"content": "seeded"}),
+                ("ticket", "/api/tickets", {"subject": "Seeded ticket", "category": "technical",
+                                            "description": "A seeded ticket for the fuzz."})]:
+            response = self.member.post(self.server.url + path.format(**made), json=body,
+                                        timeout=30)
+            assert response.status_code in (200, 201), response.text
+            made[key] = response.json()["data"]["id"]
+        other_id = str(other["_id"])
+        return {"topic_id": made["topic"], "post_id": made["post"],
+                "comment_id": made["comment"], "room_id": made["room"],
+                "message_id": made["message"], "ticket_id": made["ticket"],
+                "item_id": made["topic"], "user_id": other_id, "other_user_id": other_id,
+                "friend_id": other_id}
+
+    def path_ids(self, operation):
+        """The seeded ids for `operation`'s path parameters (None when it has none)."""
+        names = [p.name for p in operation.path_parameters]
+        fixed = {name: self.ids[name] for name in names if name in self.ids}
+        return fixed or None
 
     def new_user(self):
         with self.app.app_context():
@@ -106,39 +141,46 @@ FUZZ_SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None,
 
 
 def fuzz(api_schema, fuzzed, identity):
-    """Every operation, `EXAMPLES` cases each; `(operations, examples, failures)`.
+    """Every operation, `EXAMPLES` cases each; `(operations, statuses, failures)`,
+    with `statuses` the count of responses per status code.
 
     One hypothesis run per operation (the operation's own strategy) rather than
     schemathesis' pytest plugin, whose lazy loader does not run under pytest 9.
     """
-    operations, examples, failures = 0, 0, []
+    operations, statuses, failures = 0, Counter(), []
     auth = AuthStorage(providers=[MemberCookie(fuzzed)]) if identity == "member" else None
     for result in api_schema.get_all_operations():
         operation = result.ok()
         operations += 1
         calls = []
-        strategy = st.one_of(*(operation.as_strategy(mode, auth_storage=auth)
-                               for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)))
+        strategies = [operation.as_strategy(mode, auth_storage=auth)
+                      for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
+        if fuzzed.path_ids(operation):
+            strategies.append(operation.as_strategy(
+                GenerationMode.POSITIVE, auth_storage=auth,
+                path_parameters=fuzzed.path_ids(operation)))
+        strategy = st.one_of(*strategies)
 
         @given(case=strategy)
         @FUZZ_SETTINGS
         def check(case):
-            calls.append(case)
-            case.call_and_validate(session=fuzzed.http, excluded_checks=EXCLUDED_CHECKS,
-                                   timeout=30)
+            response = case.call_and_validate(session=fuzzed.http,
+                                              excluded_checks=EXCLUDED_CHECKS, timeout=30)
+            calls.append(response.status_code)
 
         try:
             check()
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - reported together below
             failures.append(f"{operation.label} ({identity}): {exc}")
-        examples += len(calls)
-    return operations, examples, failures
+        statuses.update(calls)
+    return operations, statuses, failures
 
 
 @pytest.mark.timeout(900)  # bounded by examples, not by the clock; slow on a loaded machine
 @pytest.mark.parametrize("identity", ["member", "anonymous"])
 def test_every_operation_holds_to_its_description(api_schema, fuzzed, identity):
-    operations, examples, failures = fuzz(api_schema, fuzzed, identity)
-    print(f"\nschemathesis ({identity}): {operations} operations, {examples} examples")
+    operations, statuses, failures = fuzz(api_schema, fuzzed, identity)
+    print(f"\nschemathesis ({identity}): {operations} operations, "
+          f"{statuses.total()} examples, statuses {dict(sorted(statuses.items()))}")
     assert operations > 200
     assert failures == [], "\n\n".join(failures)
