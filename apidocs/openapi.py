@@ -10,7 +10,7 @@ import re
 
 from apispec import APISpec
 from pydantic.json_schema import models_json_schema
-from werkzeug.routing import AnyConverter
+from werkzeug.routing import AnyConverter, PathConverter
 
 from apidocs import discovery, objects, registry
 
@@ -52,6 +52,8 @@ def _path_parameters(rule):
         schema = dict(_CONVERTER_TYPES.get(match.group("converter"), {"type": "string"}))
         if isinstance(converter, AnyConverter):
             schema["enum"] = sorted(converter.items)
+        elif isinstance(converter, PathConverter):
+            schema["minLength"] = 1  # may span segments
         elif schema["type"] == "string":
             schema.update(minLength=1, pattern="^[^/]+$")  # one path segment
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
