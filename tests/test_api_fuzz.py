@@ -32,7 +32,7 @@ from tests.live_server import signed_in_session, start_server
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))  # per operation and identity
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))  # per operation and identity
 SESSION_ENDING = {"/api/auth/logout"}
 # Left out, on purpose: "schema-valid request rejected". The request models keep
 # most fields optional because the contract answers a missing field with its own
