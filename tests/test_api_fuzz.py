@@ -1,11 +1,14 @@
 """Schema-driven fuzz: schemathesis over every operation of /api/openapi.json,
 against a real server process, signed in as a member and anonymously.
 
-Schemathesis' default checks run on every response: no 5xx, the status code
-is documented, the body conforms to the documented schema (the main objects'
-response models included), content type and headers as documented, invalid
-input refused. Examples are bounded per operation (FUZZ_EXAMPLES, default
-below) and derandomized, so the run is deterministic and its length known.
+Schemathesis' default checks run on every response but one (see
+EXCLUDED_CHECKS): no 5xx, the status code is documented, the body conforms to
+the documented schema (the main objects' response models included), content
+type and headers as documented, invalid input refused, a protected operation
+refuses a request without or with a bad session cookie. Cases are positive,
+negative, and positive on the member's seeded objects. Examples are bounded per
+operation (FUZZ_EXAMPLES, default below) and derandomized, so the run is
+deterministic and its length known.
 
 `POST /api/auth/logout` ends the session it runs in: as the member it runs on
 a throwaway user of its own, so the other operations keep a signed-in member.
