@@ -31,6 +31,8 @@ import models
 from app import create_app
 from tests import factories
 from tests.conftest import make_config
+from tests.gif_stubs import KLIPY_KEY, klipy_routes
+from tests.http_stub import StubServer
 from tests.live_server import signed_in_session, start_server
 
 pytestmark = pytest.mark.e2e
@@ -124,11 +126,16 @@ def fuzzed(service_urls):
     app = create_app(config)
     with app.app_context():
         models.create_indexes()
-    server = start_server(service_urls, config.MONGO_DB_NAME)
+    # The GIF routes talk to a local KLIPY stand-in (it has all four of their
+    # upstream calls), so the fuzz reaches the provider code, not "not configured".
+    klipy = StubServer(klipy_routes()).__enter__()
+    server = start_server(service_urls, config.MONGO_DB_NAME, extra_env={
+        "GIF_PROVIDER": "klipy", "KLIPY_API_KEY": KLIPY_KEY, "KLIPY_API_URL": klipy.url})
     try:
         yield Fuzzed(server, app)
     finally:
         server.stop()
+        klipy.__exit__(None, None, None)
         app.extensions["mongo_client"].drop_database(config.MONGO_DB_NAME)
         app.extensions["mongo_client"].close()
 
