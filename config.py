@@ -144,6 +144,19 @@ class Config:
         self.SLOW_MODE_DEFAULT_SECONDS = env_int("SLOW_MODE_DEFAULT_SECONDS", 0)
         self.METRICS_TOKEN = env_str("METRICS_TOKEN")  # set: /metrics wants this bearer token
 
+        # --- faults, durability, CSRF, lockout (issue 16) ---
+        # A paused or unreachable MongoDB fails a request (503) after these, not never.
+        self.MONGO_CONNECT_TIMEOUT_MS = env_int("MONGO_CONNECT_TIMEOUT_MS", 2000)
+        self.MONGO_SOCKET_TIMEOUT_MS = env_int("MONGO_SOCKET_TIMEOUT_MS", 10000)
+        # Engine.IO: one long-polling POST may carry this many packets / bytes.
+        self.ENGINEIO_MAX_PAYLOAD_PACKETS = env_int("ENGINEIO_MAX_PAYLOAD_PACKETS", 512)
+        self.ENGINEIO_MAX_HTTP_BUFFER_BYTES = env_int("ENGINEIO_MAX_HTTP_BUFFER_BYTES",
+                                                      16 * 1024 * 1024)
+        # Failed sign-ins: per account (browsers without a device cookie) and per device cookie.
+        self.LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+        self.LOGIN_DEVICE_FAILURE_LIMIT = env_int("LOGIN_DEVICE_FAILURE_LIMIT", 10)
+        self.DEVICE_COOKIE_DAYS = env_int("DEVICE_COOKIE_DAYS", 180)
+
         # --- logging ---
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
         self.LOG_FORMAT = env_str("LOG_FORMAT", "json")
@@ -192,6 +205,8 @@ class ProductionConfig(Config):
             raise ConfigError("DEBUG must be off in production")
         if any(origin.strip() == "*" for origin in self.CORS_ORIGINS):
             raise ConfigError("CORS_ORIGINS must list exact origins in production, not '*'")
+        if not self.METRICS_TOKEN:  # issue 16: /metrics is never open in production
+            raise ConfigError("METRICS_TOKEN must be set in production (/metrics wants it)")
 
 
 CONFIGS = {

@@ -73,6 +73,7 @@ def signed_in_session(server_url, user):
     import pyotp
 
     http = requests.Session()
+    http.headers["Origin"] = server_url  # as the browser sends it (CSRF guard)
     response = http.post(server_url + "/api/auth/login-passwordless", json={
         "identifier": user["username"], "totp_code": pyotp.TOTP(user["totp_secret"]).now()},
         timeout=10)

@@ -258,9 +258,10 @@ def test_banned_user_session_is_refused(app, auth):
     ({"SECRET_KEY": "dev-insecure-secret-change-me"}, "SECRET_KEY"),
     ({"SECRET_KEY": "x" * 40, "DEBUG": "1"}, "DEBUG"),
     ({"SECRET_KEY": "x" * 40, "CORS_ORIGINS": "*"}, "CORS_ORIGINS"),
+    ({"SECRET_KEY": "x" * 40}, "METRICS_TOKEN"),
 ])
 def test_production_refuses_unsafe_settings(monkeypatch, env, reason):
-    for name in ("SECRET_KEY", "DEBUG", "CORS_ORIGINS"):
+    for name in ("SECRET_KEY", "DEBUG", "CORS_ORIGINS", "METRICS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -271,6 +272,7 @@ def test_production_refuses_unsafe_settings(monkeypatch, env, reason):
 def test_production_accepts_safe_settings_and_secures_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("CORS_ORIGINS", "https://parley.example")
+    monkeypatch.setenv("METRICS_TOKEN", "a-metrics-scrape-token")
     monkeypatch.delenv("DEBUG", raising=False)
     config = ProductionConfig()
     config.validate()
