@@ -52,8 +52,9 @@ class Counter(BaseModel):
     @classmethod
     def next_value(cls, name):
         # Two first messages of a new stream race to upsert its counter: the
-        # loser gets a duplicate key (or, from some servers, no document) and
-        # simply increments the counter the winner created.
+        # loser gets a duplicate key (or, from SecantusDB, no document) and
+        # simply increments the counter the winner created. A value may be
+        # skipped then: seq is monotonic, not dense.
         for _ in range(5):
             try:
                 doc = cls.collection().find_one_and_update(
