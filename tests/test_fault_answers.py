@@ -161,3 +161,21 @@ def test_production_refuses_to_start_with_metrics_open(monkeypatch):
         ProductionConfig().validate()
     monkeypatch.setenv("METRICS_TOKEN", "scrape-token")
     ProductionConfig().validate()
+
+
+def test_socket_send_during_a_mongo_outage_answers_an_error_event(fault_app, own_servers):
+    from extensions import socketio
+
+    client, bob = signed_in_pair(fault_app)
+    sio = socketio.test_client(fault_app, flask_test_client=client)
+    assert sio.is_connected()
+    sio.get_received()
+    own_servers["mongo"].process.kill()
+    own_servers["mongo"].process.wait()
+    ack = sio.emit("send_private_message", {"to_user_id": str(bob["_id"]), "content": "hi",
+                                            "client_message_id": "during-outage"}, callback=True)
+    errors = [e["args"][0] for e in sio.get_received() if e["name"] == "error"]
+    assert errors == [{"message": "Service temporarily unavailable, please retry",
+                       "retry_after": 5, "client_message_id": "during-outage"}]
+    assert ack == {"success": False, "error": "Service temporarily unavailable, please retry"}
+    sio.disconnect()

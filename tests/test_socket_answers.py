@@ -108,3 +108,18 @@ def test_concurrent_first_messages_of_new_conversations_all_succeed(world):
                 {"conversation_key": conversation_key(people[a]["_id"], people[b]["_id"])}))
             # distinct and ordered (a lost race may leave a gap: seq is monotonic, not dense)
             assert len(set(seqs)) == 2 and seqs[0] >= 1
+
+
+def test_a_refused_send_names_its_client_message_id_and_acks(auth, socket_client):
+    _, client = auth.signed_in()
+    sio = socket_client(client)
+    sio.get_received()
+    ack = sio.emit("send_private_message", {"to_user_id": "0" * 24, "content": "hello",
+                                            "client_message_id": "c-1"}, callback=True)
+    errors = [e["args"][0] for e in sio.get_received() if e["name"] == "error"]
+    assert len(errors) == 1 and errors[0]["client_message_id"] == "c-1"
+    assert ack == {"success": False, "error": errors[0]["message"]}
+    invalid = sio.emit("send_private_message", {"content": 5, "client_message_id": "c-2"},
+                       callback=True)
+    assert invalid["success"] is False
+    assert [e["args"][0]["client_message_id"] for e in sio.get_received()] == ["c-2"]
