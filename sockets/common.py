@@ -92,5 +92,8 @@ def refuse(error_event, message, client_id=None, **extra):
 def unexpected_socket_error(exc):
     if isinstance(exc, ConnectionRefusedError):
         raise exc  # a refused connect must stay refused
+    if is_unavailable(exc):  # handlers outside on_event: an outage is not a bug either
+        emit("error", {"message": UNAVAILABLE_MESSAGE, "retry_after": RETRY_AFTER_SECONDS})
+        return
     log.exception("socket handler failed (sid %s)", getattr(request, "sid", "?"))
     emit("error", {"message": "Something went wrong"})
