@@ -12,6 +12,7 @@ These servers are this module's own (the session's are not disturbed).
 """
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -160,6 +161,38 @@ def run_fault(world, server):
             "lost": len(set(acknowledged) - stored), "recovery": max(recoveries)}
 
 
+def run_fault_under_load(world, server, count=40, kill_after=10):
+    """A sender keeps sending (each send retried until acknowledged) while the
+    server is killed mid-stream and restarted: in-flight writes included."""
+    acknowledged, errors = [], []
+
+    def sender():
+        try:
+            for _ in range(count):
+                acknowledged.append(world.send())
+        except AssertionError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=sender)
+    thread.start()
+    while len(acknowledged) < kill_after and thread.is_alive():
+        time.sleep(0.01)
+    killed_at = time.monotonic()
+    acked_at_kill = len(acknowledged)
+    kill_and_restart(server)
+    while len(acknowledged) <= acked_at_kill and thread.is_alive():
+        time.sleep(0.01)
+    recovery = time.monotonic() - killed_at
+    thread.join(120)
+    assert not errors, errors
+    stored = world.stored(acknowledged)
+    live = world.delivered(acknowledged)
+    caught_up = set(world.catch_up(acknowledged[0])) | {acknowledged[0]}
+    return {"acknowledged": len(acknowledged), "stored": len(stored), "live": len(live),
+            "caught_up": len(caught_up & set(acknowledged)),
+            "lost": len(set(acknowledged) - stored), "recovery": recovery}
+
+
 def write_table(rows):
     lines = ["| fault | acknowledged | stored | delivered live | delivered after catch-up "
              "| lost | recovery time (max) |", "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -178,8 +211,13 @@ def test_nothing_acknowledged_is_lost_across_kills(world):
             run_fault(world, world.mongo),
         f"Valkey SIGKILL + restart x{ROUNDS} ({BURST} sends in the second before each)":
             run_fault(world, world.valkey),
+        "MongoDB-wire SIGKILL + restart during a stream of 40 sends": run_fault_under_load(
+            world, world.mongo),
+        "Valkey SIGKILL + restart during a stream of 40 sends": run_fault_under_load(
+            world, world.valkey),
     }
     write_table(rows)
+    print(f"HTTP statuses seen by the sender (retries included): {world.statuses}")
     for fault, row in rows.items():
         assert row["lost"] == 0, (fault, row)
         assert row["stored"] == row["acknowledged"] == row["caught_up"], (fault, row)
