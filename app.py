@@ -1,6 +1,7 @@
 """The application factory. Nothing here runs at import time."""
 import logging
 
+from engineio.payload import Payload
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -12,6 +13,7 @@ from extensions import cors, limiter, server_session, socketio
 from routes import register_blueprints
 from services import chat_cache, email_service, email_worker, metrics, presence, voip_cleanup
 from socketio_handlers import register_socket_handlers
+from utils import body_depth, csrf, unavailable
 from utils.errors import register_error_handlers
 from utils.logging_setup import configure_logging, init_request_ids
 from utils.redis_client import create_client
@@ -37,6 +39,7 @@ def create_app(config=None):
     email_service.init_app(app)
     init_request_ids(app)
     register_error_handlers(app)
+    _init_fault_guards(app)
     register_blueprints(app)
     register_socket_handlers()
     register_commands(app)
@@ -75,6 +78,18 @@ def _init_web_extensions(app):
     )
 
 
+def _init_fault_guards(app):
+    """Issue 16: outages answer 503, forged cross-site writes 403, over-deep bodies 400."""
+    unavailable.init_app(app)
+    csrf.init_app(app)
+    body_depth.init_app(app)
+    # Engine.IO refuses a long-polling POST of more than 16 packets by default and the
+    # client's whole batch is lost: a burst right after connecting, before the WebSocket
+    # upgrade, is more than that. Packets per payload are bounded by this and the bytes
+    # by ENGINEIO_MAX_HTTP_BUFFER_BYTES (_init_socketio); per-user rates answer the rest.
+    Payload.max_decode_packets = app.config["ENGINEIO_MAX_PAYLOAD_PACKETS"]
+
+
 def _origin_check(allowed):
     """Socket.IO origins: the configured list, plus the server's own origin
     (the SPA served by Parley itself, behind any host name)."""
@@ -97,6 +112,7 @@ def _init_socketio(app):
         cors_allowed_origins=_origin_check(app.config["CORS_ORIGINS"]),
         cors_credentials=True,
         json=None,
+        max_http_buffer_size=app.config["ENGINEIO_MAX_HTTP_BUFFER_BYTES"],
         logger=False,
         engineio_logger=False,
     )

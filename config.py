@@ -235,6 +235,18 @@ SETTINGS = (
     Setting("AZURE_STORAGE_CONNECTION_STRING", text, None),
     Setting("AZURE_STORAGE_CONTAINER", text, "parley-uploads"),
 
+    # --- faults, durability, CSRF, lockout (issue 16) ---
+    # A paused or unreachable MongoDB fails a request (503) after these, not never.
+    Setting("MONGO_CONNECT_TIMEOUT_MS", int, 2000, POSITIVE),
+    Setting("MONGO_SOCKET_TIMEOUT_MS", int, 10000, POSITIVE),
+    # Engine.IO: one long-polling POST may carry this many packets / bytes.
+    Setting("ENGINEIO_MAX_PAYLOAD_PACKETS", int, 512, POSITIVE),
+    Setting("ENGINEIO_MAX_HTTP_BUFFER_BYTES", int, 16 * MIB, POSITIVE),
+    # Failed sign-ins: per account (browsers without a device cookie) and per device cookie.
+    Setting("LOGIN_ACCOUNT_FAILURE_LIMIT", int, 20, POSITIVE),
+    Setting("LOGIN_DEVICE_FAILURE_LIMIT", int, 10, POSITIVE),
+    Setting("DEVICE_COOKIE_DAYS", int, 180, POSITIVE),
+
     # --- logging ---
     Setting("LOG_LEVEL", text, "INFO"),
     Setting("LOG_FORMAT", text, "json", one_of("json", "text")),
@@ -322,6 +334,8 @@ class ProductionConfig(Config):
             raise ConfigError("DEBUG must be off in production")
         if any(origin.strip() == "*" for origin in self.CORS_ORIGINS):
             raise ConfigError("CORS_ORIGINS must list exact origins in production, not '*'")
+        if not self.METRICS_TOKEN:  # /metrics is never open in production
+            raise ConfigError("METRICS_TOKEN must be set in production (/metrics wants it)")
 
 
 CONFIGS = {

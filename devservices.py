@@ -83,11 +83,20 @@ class ChildServer:
 
 
 def start_mongo(data_dir, port=None):
-    """Start SecantusDB; returns (server, uri)."""
+    """Start SecantusDB; returns (server, uri).
+
+    `--sync-on-commit`: SecantusDB's default keeps a commit's journal record in
+    its own buffer, so a SIGKILL loses the last second of writes it had already
+    acknowledged (measured: 50 of 50 inserts gone). It does honour a journaled
+    write concern per write (`j: true`, which the client sends, models/__init__.py),
+    and this flag makes every commit fsync the journal as well, so writes that
+    carry no write concern (index builds, admin commands) are durable too.
+    """
     port = port or free_port()
     executable = shutil.which("secantusd-py") or str(Path(sys.executable).with_name("secantusd-py"))
     argv = [executable, "--host", "127.0.0.1", "--port", str(port),
-            "--storage-path", str(Path(data_dir).resolve()), "--log-level", "WARNING"]
+            "--storage-path", str(Path(data_dir).resolve()), "--log-level", "WARNING",
+            "--sync-on-commit"]
     server = ChildServer("secantusdb", argv, port, data_dir).start()
     return server, f"mongodb://127.0.0.1:{port}/"
 

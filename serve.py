@@ -33,17 +33,24 @@ import threading  # noqa: E402
 log = logging.getLogger("parley")
 
 
-def on_signal(signum, handler):
+def on_signal(signum, handler, immediately=None):
     """Run `handler()` in its own green thread (or a thread), never inside the
-    interrupted frame, so it may sleep while the server keeps serving."""
-    if ASYNC_MODE == "gevent":
+    interrupted frame, so it may sleep while the server keeps serving.
+    `immediately()` (non-blocking) runs in the signal handler itself, before the
+    loop gets round to `handler`: a flooded loop may take seconds to do that."""
+    if ASYNC_MODE == "gevent" and immediately is not None:
+        import gevent
+
+        signal.signal(signum, lambda *_: (immediately(), gevent.spawn(handler)))
+    elif ASYNC_MODE == "gevent":
         import gevent
 
         gevent.signal_handler(signum, lambda: gevent.spawn(handler))
     elif ASYNC_MODE == "eventlet":
-        signal.signal(signum, lambda *_: eventlet.spawn_n(handler))
+        signal.signal(signum, lambda *_: (immediately and immediately(), eventlet.spawn_n(handler)))
     else:
-        signal.signal(signum, lambda *_: threading.Thread(target=handler, daemon=True).start())
+        signal.signal(signum, lambda *_: (immediately and immediately(),
+                                          threading.Thread(target=handler, daemon=True).start()))
 
 
 class Runner:
@@ -117,6 +124,15 @@ class Runner:
             os._exit(0)  # development server: nothing to hand over
 
 
+def exit_at_the_latest(grace):
+    """The backstop of a graceful stop (issue 16): whatever a socket or request is
+    doing, the kernel ends this process when the grace period is over (SIGALRM's
+    default action; no Python code has to run for it). The embedded servers get
+    SIGTERM then (devservices: parent-death signal), so `make run` can start again."""
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_REAL, max(1.0, float(grace)))
+
+
 def main():
     import models
     from app import create_app
@@ -141,8 +157,12 @@ def main():
         runner.drained.set()
         runner.finish(left)
 
-    on_signal(signal.SIGTERM, terminate)
-    on_signal(signal.SIGINT, terminate)
+    def arm_backstop():
+        if not runner.stopping:
+            exit_at_the_latest(app.config["SHUTDOWN_GRACE_SECONDS"])
+
+    on_signal(signal.SIGTERM, terminate, immediately=arm_backstop)
+    on_signal(signal.SIGINT, terminate, immediately=arm_backstop)
     on_signal(signal.SIGHUP, lambda: settings_reload.reload_settings(app))
     log.info("Parley serving on http://%s:%s (%s)", runner.host, runner.port, ASYNC_MODE)
     runner.serve()

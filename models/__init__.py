@@ -6,6 +6,7 @@
 """
 import importlib
 import pkgutil
+from urllib.parse import parse_qs, urlsplit
 
 import click
 from flask import current_app
@@ -15,11 +16,27 @@ from pymongo import MongoClient
 from models.base import BaseModel
 
 
+# Durable acknowledgement (issue 16): a write the client is told succeeded is in
+# the journal of a majority of the replica set. `w` / `journal` given in
+# MONGO_URI win over these defaults (a standalone server treats majority as 1).
+WRITE_CONCERN_DEFAULTS = {"w": "majority", "journal": True}
+
+
+def write_concern_options(uri):
+    """The write-concern keyword arguments MONGO_URI does not set itself."""
+    named = {key.lower() for key in parse_qs(urlsplit(uri).query)}
+    return {key: value for key, value in WRITE_CONCERN_DEFAULTS.items() if key.lower() not in named}
+
+
 def init_app(app):
+    uri = app.config["MONGO_URI"]
     client = MongoClient(
-        app.config["MONGO_URI"], tz_aware=True, connect=False,
+        uri, tz_aware=True, connect=False,
         serverSelectionTimeoutMS=app.config.get("MONGO_TIMEOUT_MS", 5000),
-        appname="parley",
+        # A paused or unreachable server fails the request (503) instead of holding it.
+        connectTimeoutMS=app.config.get("MONGO_CONNECT_TIMEOUT_MS", 2000),
+        socketTimeoutMS=app.config.get("MONGO_SOCKET_TIMEOUT_MS", 10000),
+        appname="parley", **write_concern_options(uri),
     )
     app.extensions["mongo_client"] = client
     app.extensions["mongo_db"] = client[app.config["MONGO_DB_NAME"]]

@@ -6,6 +6,7 @@ stream (a room, or a topic's legacy chat), taken from `counters`. Cursors
 reconnects asks for "after the last one I saw" and gets exactly what it missed.
 """
 from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from models.base import BaseModel, Field
 
@@ -50,7 +51,17 @@ class Counter(BaseModel):
 
     @classmethod
     def next_value(cls, name):
-        doc = cls.collection().find_one_and_update(
-            {"_id": name}, {"$inc": {"value": 1}}, upsert=True,
-            return_document=ReturnDocument.AFTER)
-        return doc["value"]
+        # Two first messages of a new stream race to upsert its counter: the
+        # loser gets a duplicate key (or, from SecantusDB, no document) and
+        # simply increments the counter the winner created. A value may be
+        # skipped then: seq is monotonic, not dense.
+        for _ in range(5):
+            try:
+                doc = cls.collection().find_one_and_update(
+                    {"_id": name}, {"$inc": {"value": 1}}, upsert=True,
+                    return_document=ReturnDocument.AFTER)
+            except DuplicateKeyError:
+                continue
+            if doc is not None:
+                return doc["value"]
+        raise RuntimeError(f"counter {name!r} could not be incremented")

@@ -1,11 +1,11 @@
 """/api/auth: the registration wizard, sign-in, session, preferences."""
-from flask import Blueprint, request, session
+from flask import Blueprint, current_app, request, session
 
 from extensions import limiter
 from models.user import User, login_user_view, me_user_view
 from schemas import auth as schemas
 from schemas import passkeys as extended_schemas
-from services import auth_service, passkeys, sessions
+from services import auth_service, device_cookies, passkeys, sessions
 from utils.auth import current_user, login_required, session_user
 from utils.errors import NotFound, Unauthorized
 from utils.responses import done, ok
@@ -37,18 +37,34 @@ def failed(response):
     return response.status_code in (400, 401)
 
 
-def limit(rate, failures_per_account="20/hour"):
-    """Three budgets for endpoints that take a secret:
+def account_failure_limit():
+    return f"{current_app.config['LOGIN_ACCOUNT_FAILURE_LIMIT']}/hour"
+
+
+def device_failure_limit():
+    return f"{current_app.config['LOGIN_DEVICE_FAILURE_LIMIT']}/hour"
+
+
+def trusted_device():
+    return device_cookies.trusted_for(named_account())
+
+
+def limit(rate):
+    """Budgets for endpoints that take a secret:
     - the contract's `rate` per client address;
     - the same `rate` per (named account, address);
-    - `failures_per_account` counting only *failed* attempts at one account from
-      anywhere, so a distributed guesser is stopped, while a stranger needs that
-      many failures to lock a real user out (a flat per-account cap would let
-      anyone lock anyone out with five requests a minute).
+    - LOGIN_ACCOUNT_FAILURE_LIMIT per hour counting only *failed* attempts at one
+      account from anywhere, so a distributed guesser is stopped; a browser
+      holding a device cookie for that account (services/device_cookies.py) is
+      exempt, so a stranger's failures cannot lock the owner out (issue 16),
+    - and has LOGIN_DEVICE_FAILURE_LIMIT failures per hour of its own instead.
     """
     def decorate(view):
-        view = limiter.limit(failures_per_account, key_func=account_key,
-                             deduct_when=failed)(view)
+        view = limiter.limit(account_failure_limit, key_func=account_key,
+                             deduct_when=failed, exempt_when=trusted_device)(view)
+        view = limiter.limit(device_failure_limit, key_func=device_cookies.device_key,
+                             deduct_when=failed,
+                             exempt_when=lambda: not trusted_device())(view)
         view = limiter.limit(rate, key_func=account_address_key)(view)
         return limiter.limit(rate)(view)
     return decorate
@@ -57,7 +73,8 @@ def limit(rate, failures_per_account="20/hour"):
 def signed_in(user, auth_method="totp", status=200, **extra):
     sessions.start(user, auth_method)
     auth_service.record_login(user, request.remote_addr)
-    return ok(None, status=status, user=login_user_view(User.get(user["_id"])), **extra)
+    response = ok(None, status=status, user=login_user_view(User.get(user["_id"])), **extra)
+    return device_cookies.issue(response, user)
 
 
 def login_outcome(outcome, auth_method="totp"):

@@ -19,6 +19,7 @@ from policies import room as room_policy
 from policies import topic as topic_policy
 from services import chat_cache, realtime, reports
 from services.file_storage import store_attachments
+from services.history_cursor import cursor_seq
 from services.mentions import notify_mentions
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.rate_limit import cooldown, enforce
@@ -206,11 +207,7 @@ def _page(stream, limit, before_id, after_id):
 
 
 def _cursor_seq(stream, message_id):
-    doc = Message.find_one({"_id": parse_id(message_id), **stream}, include_deleted=True,
-                           projection={"seq": 1}) if parse_id(message_id) else None
-    if doc is None:
-        raise NotFound("Message not found")
-    return doc["seq"]
+    return cursor_seq(Message, stream, message_id)
 
 
 def get_message(message_id, user):

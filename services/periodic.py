@@ -12,6 +12,7 @@ import uuid
 
 from extensions import socketio
 from utils.redis_client import get_redis, key
+from utils.unavailable import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -64,5 +65,9 @@ def _run(app, name, state, interval, job, exclusive):
                 if not exclusive or hold_lease(app, name, state["token"], ttl_ms):
                     job()
                     state["passes"] += 1
-        except Exception:  # noqa: BLE001 - a failed pass must not end the task
-            log.exception("periodic job %s failed", name)
+        except Exception as exc:  # noqa: BLE001 - a failed pass must not end the task
+            if is_unavailable(exc):  # an outage, not a bug: one line, next pass retries
+                log.warning("periodic job %s skipped: %s unavailable (%s)", name,
+                            type(exc).__module__.split(".")[0], exc)
+            else:
+                log.exception("periodic job %s failed", name)

@@ -10,7 +10,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
-from models.base import parse_id, to_json_safe
+from models.base import to_json_safe
 from models.conversation import Conversation
 from models.message import Counter
 from models.private_message import PrivateMessage, conversation_key
@@ -18,6 +18,7 @@ from models.user import User
 from policies import message as message_policy
 from services import notification_settings, realtime
 from services.file_storage import store_attachments
+from services.history_cursor import cursor_seq
 from services.messages import check_send_rate, message_content, next_seq
 from services.notifications import NotificationService
 # get_private_message_for_admin: re-exported (the admin report view of a DM lives in reports).
@@ -149,12 +150,7 @@ def history(user, other_user_id, limit=50, before_id=None, after_id=None):
 
 
 def _cursor_seq(pair, message_id):
-    oid = parse_id(message_id)
-    doc = PrivateMessage.find_one({"_id": oid, "conversation_key": pair}, include_deleted=True,
-                                  projection={"seq": 1}) if oid else None
-    if doc is None:
-        raise NotFound("Message not found")
-    return doc["seq"]
+    return cursor_seq(PrivateMessage, {"conversation_key": pair}, message_id)
 
 
 def message_view(doc, viewer, names=None):

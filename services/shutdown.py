@@ -31,8 +31,15 @@ def local_socket_count():
     return len(server.eio.sockets) if server is not None else 0
 
 
-def release_sockets(retry_after_ms=1000, flush_seconds=0.3):
-    """Steps 1 and 2; returns how many sockets were released."""
+def release_sockets(retry_after_ms=1000, flush_seconds=0.3, close_seconds=2.0):
+    """Steps 1 and 2; returns how many sockets were released.
+
+    Closing waits for each socket's queued packets to be written, and a client
+    that stopped reading never lets that finish (issue 16: a process still
+    alive long after its grace). The closes run in a background task, and we
+    wait for them at most `close_seconds`: a stuck socket is cut when the
+    server stops, within the grace period, instead of holding the shutdown.
+    """
     server = socketio.server
     if server is None:
         return 0
@@ -42,12 +49,24 @@ def release_sockets(retry_after_ms=1000, flush_seconds=0.3):
     server.emit(SHUTDOWN_EVENT, {"reconnect": True, "retry_after_ms": retry_after_ms},
                 ignore_queue=True)
     socketio.sleep(flush_seconds)  # let the event reach the wire before the close
+    closed = []
+    socketio.start_background_task(_close_sockets, server, eio_sids, closed)
+    deadline = time.monotonic() + close_seconds
+    while len(closed) < len(eio_sids) and time.monotonic() < deadline:
+        socketio.sleep(0.05)
+    if len(closed) < len(eio_sids):
+        log.warning("shutdown: %d sockets did not close in %.1fs (not reading); cut at exit",
+                    len(eio_sids) - len(closed), close_seconds)
+    return len(eio_sids)
+
+
+def _close_sockets(server, eio_sids, closed):
     for eio_sid in eio_sids:
         try:
             server.eio.disconnect(eio_sid)
         except Exception:  # noqa: BLE001 - a socket already gone is fine
             pass
-    return len(eio_sids)
+        closed.append(eio_sid)
 
 
 def drain_requests(deadline):
@@ -60,7 +79,7 @@ def drain_requests(deadline):
 def shut_down(grace_seconds):
     """Steps 1-3 within `grace_seconds`; returns the seconds left of the grace period."""
     deadline = time.monotonic() + grace_seconds
-    released = release_sockets()
+    released = release_sockets(close_seconds=min(5.0, grace_seconds / 4))
     left = drain_requests(deadline)
     log.warning("shutdown: released %d sockets, %d requests still in flight", released, left)
     return max(0.0, deadline - time.monotonic())

@@ -78,6 +78,8 @@ def new_client(app):
     n = next(_addresses)
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+    # A browser sends Origin on every POST/PUT/PATCH/DELETE, same-origin ones too (CSRF guard).
+    client.environ_base["HTTP_ORIGIN"] = "http://localhost"
     return client
 
 

@@ -16,6 +16,7 @@ import requests
 import socketio as socketio_client
 
 from devservices import free_port
+from utils.csrf import origin_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,11 +69,21 @@ def start_server(service_urls, db_name, async_mode="gevent", extra_env=None, tim
     raise RuntimeError(f"server not ready in {timeout}s:\n{server.log()}")
 
 
+class BrowserSession(requests.Session):
+    """Sends `Origin: <the target's own origin>` on every request, as the page of the
+    app served there does (the CSRF guard wants it on a cookie-carrying write)."""
+
+    def request(self, method, url, *args, headers=None, **kwargs):
+        headers = dict(headers or {})
+        headers.setdefault("Origin", origin_of(url))
+        return super().request(method, url, *args, headers=headers, **kwargs)
+
+
 def signed_in_session(server_url, user):
     """A requests.Session signed in as `user` (a factory user with `totp_secret`)."""
     import pyotp
 
-    http = requests.Session()
+    http = BrowserSession()
     response = http.post(server_url + "/api/auth/login-passwordless", json={
         "identifier": user["username"], "totp_code": pyotp.TOTP(user["totp_secret"]).now()},
         timeout=10)

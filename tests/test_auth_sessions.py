@@ -26,8 +26,9 @@ def test_cookie_is_httponly_and_lax_locally(auth, client):
     user = auth.user()
     with client.application.app_context():
         response = factories.login(client, user)
-    header = response.headers["Set-Cookie"]
-    assert "HttpOnly" in header and "SameSite=Lax" in header and "session=" in header
+    # (the device cookie of issue 16 is set beside it)
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in header and "SameSite=Lax" in header
 
 
 def test_me_shapes(auth, client):
@@ -258,9 +259,10 @@ def test_banned_user_session_is_refused(app, auth):
     ({"SECRET_KEY": "dev-insecure-secret-change-me"}, "SECRET_KEY"),
     ({"SECRET_KEY": "x" * 40, "DEBUG": "1"}, "DEBUG"),
     ({"SECRET_KEY": "x" * 40, "CORS_ORIGINS": "*"}, "CORS_ORIGINS"),
+    ({"SECRET_KEY": "x" * 40}, "METRICS_TOKEN"),
 ])
 def test_production_refuses_unsafe_settings(monkeypatch, env, reason):
-    for name in ("SECRET_KEY", "DEBUG", "CORS_ORIGINS"):
+    for name in ("SECRET_KEY", "DEBUG", "CORS_ORIGINS", "METRICS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -271,6 +273,7 @@ def test_production_refuses_unsafe_settings(monkeypatch, env, reason):
 def test_production_accepts_safe_settings_and_secures_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("CORS_ORIGINS", "https://parley.example")
+    monkeypatch.setenv("METRICS_TOKEN", "a-metrics-scrape-token")
     monkeypatch.delenv("DEBUG", raising=False)
     config = ProductionConfig()
     config.validate()
