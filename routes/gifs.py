@@ -24,7 +24,9 @@ def _locale():
 
 
 def _list_or_empty(fetch):
-    """trending/popular/recent: the contract's empty list when no provider is set."""
+    """The contract's empty list when no provider is set (the contract says so for
+    trending/popular/recent; search and categories answer the same rather than its
+    500: a deployment without GIFs is a setting, not a fault)."""
     service = gif_service()
     if not service.configured:
         return ok([], message=NOT_CONFIGURED)
@@ -39,7 +41,8 @@ def search():
         raise ValidationFailed("Search query is required")
     if len(query) > MAX_QUERY:
         raise ValidationFailed(f"Search query must be at most {MAX_QUERY} characters")
-    return ok(gif_service().search(current_user(), query, _limit(), _locale()))
+    limit, locale = _limit(), _locale()
+    return _list_or_empty(lambda service: service.search(current_user(), query, limit, locale))
 
 
 @bp.get("/trending")
@@ -61,7 +64,8 @@ def fixed_search(name):
 @bp.get("/categories")
 @login_required
 def categories():
-    return ok(gif_service().categories(current_user(), _locale()))
+    locale = _locale()
+    return _list_or_empty(lambda service: service.categories(current_user(), locale))
 
 
 @bp.post("/register-share")
@@ -72,5 +76,8 @@ def register_share():
         raise ValidationFailed("GIF ID is required")
     if not GIF_ID_RE.match(body.gif_id):
         raise ValidationFailed("GIF ID is not valid")
-    gif_service().register_share(current_user(), body.gif_id, body.query.strip(), _locale())
+    service, locale = gif_service(), _locale()
+    if not service.configured:
+        return done(NOT_CONFIGURED)  # nothing to tell a provider about
+    service.register_share(current_user(), body.gif_id, body.query.strip(), locale)
     return done("Share registered successfully")

@@ -51,7 +51,7 @@ def paths(rule):
     out = []
     for bad in BAD_IDS:
         path = rule.rule
-        for argument in rule.arguments:
+        for argument in rule.arguments - set(rule.defaults or {}):  # defaults fill no URL part
             converter = rule._converters[argument]
             value = "999999999999" if type(converter).__name__ == "IntegerConverter" else bad
             path = path.replace(f"<{argument}>", value)

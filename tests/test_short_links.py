@@ -92,7 +92,7 @@ def test_a_stored_off_site_link_never_redirects(app, auth, client):
     _, alice = auth.signed_in()
     alice.set_cookie("session", alice.get_cookie("session").value, domain="evil.example")
     forged = alice.post("/api/short-links/generate", json={"url": "http://evil.example/x"},
-                        headers={"Host": "evil.example"})
+                        headers={"Host": "evil.example", "Origin": "http://evil.example"})
     assert forged.status_code == 200
     code = forged.get_json()["data"]["short_code"]
     with app.app_context():
