@@ -30,6 +30,12 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 
+import models  # noqa: E402  (the project is imported after the patching above)
+from app import create_app  # noqa: E402
+from extensions import socketio  # noqa: E402
+from services import shutdown  # noqa: E402
+from utils import settings_reload  # noqa: E402
+
 log = logging.getLogger("parley")
 
 
@@ -66,8 +72,6 @@ class Runner:
         self.drained = threading.Event()  # green under gevent/eventlet
 
     def serve(self):
-        from extensions import socketio
-
         if ASYNC_MODE == "gevent":
             from gevent import pywsgi
 
@@ -134,11 +138,6 @@ def exit_at_the_latest(grace):
 
 
 def main():
-    import models
-    from app import create_app
-    from services import shutdown
-    from utils import settings_reload
-
     app = create_app()
     settings_reload.load_at_startup(app)
     if app.config["APP_ENV"] == "development":

@@ -12,6 +12,11 @@
 - worker_int / worker_abort: a log line (with the stack on abort, the sign of
   a worker stuck past `timeout`).
 - child_exit: the dead worker's metric files are marked dead.
+
+The project's modules are imported inside the hooks on purpose (no cycle is
+dodged): this file is loaded by the gunicorn master, which must not import the
+app, its sockets or its threads before a gevent/eventlet worker has forked and
+patched the standard library.
 """
 import logging
 import os
