@@ -30,6 +30,9 @@ HTTPS_URL = "^[hH][tT][tT][pP][sS]://" + HTTPS_URL_RE.pattern.split("://", 1)[1]
 _TITLE_CHAR = r"A-Za-z0-9\-_.,!?()\[\]{}"
 TOPIC_TITLE = rf"^\s*[{_TITLE_CHAR}][ {_TITLE_CHAR}]{{1,98}}[{_TITLE_CHAR}]\s*$"
 TOPIC_TAG = r"^\s*[A-Za-z0-9_]{2,20}\s*$"  # services/topics.py TAG_RE, before lower()
+TOPIC_TAGS = {"anyOf": [{"type": "array", "maxItems": 10,
+                          "items": {"type": "string", "pattern": TOPIC_TAG}},
+                         {"type": "null"}]}
 USERNAME = USERNAME_RE.pattern  # 3-20 characters (auth_service.check_username)
 # models.user EMAIL_RE around white space (the address is stripped), at most 254.
 EMAIL = r"^\s*" + EMAIL_RE.pattern[1:-1] + r"\s*$"
@@ -45,10 +48,16 @@ def text(minimum=1, maximum=None, pattern=None):
     return schema
 
 
+def at_least_one(**branches):
+    """At least one property is present and matches its schema. Written as
+    `not` (no present property matches) rather than a top-level `anyOf`,
+    which client generators turn into a union of models."""
+    return {"not": {"properties": {name: {"not": schema} for name, schema in branches.items()}}}
+
+
 def one_of_present(*names):
     """At least one of `names` is a non-blank string."""
-    return {"anyOf": [{"required": [name], "properties": {name: text(pattern=NON_BLANK)}}
-                      for name in names]}
+    return at_least_one(**{name: text(pattern=NON_BLANK) for name in names})
 
 
 MINUTES = {"type": "integer", "minimum": -1, "maximum": 525600}
@@ -96,21 +105,16 @@ BODY_RULES = {
                               {"const": ""}, {"type": "null"}]}},
         **one_of_present("content", "gif_url")},
     topics.CreateTopic: {"required": ["title"], "properties": {
-        "title": text(3, 1000, TOPIC_TITLE),
-        "tags": {"type": "array", "maxItems": 10, "items": {"type": "string",
-                                                             "pattern": TOPIC_TAG}}}},
+        "title": text(3, 1000, TOPIC_TITLE), "tags": TOPIC_TAGS}},
     # services.topics.update_topic: at least one change.
-    topics.UpdateTopic: {"anyOf": [
-        {"required": ["title"], "properties": {"title": {"type": "string"}}},
-        {"required": ["description"], "properties": {"description": {"type": "string"}}},
-        {"required": ["tags"], "properties": {"tags": {"type": "array", "minItems": 1}}},
-        {"required": ["settings"], "properties": {"settings": {"type": "object", "anyOf": [
+    topics.UpdateTopic: {**at_least_one(
+        title={"type": "string"}, description={"type": "string"},
+        tags={"type": "array", "minItems": 1},
+        settings={"type": "object", "anyOf": [
             {"required": [flag], "properties": {flag: {"type": "boolean"}}}
-            for flag in ("allow_anonymous", "require_approval")]}}}],
-        "properties": {
-        "title": {"type": "string", "pattern": TOPIC_TITLE, "maxLength": 1000},
-        "tags": {"type": "array", "maxItems": 10, "items": {"type": "string",
-                                                             "pattern": TOPIC_TAG}}}},
+            for flag in ("allow_anonymous", "require_approval")]}),
+        "properties": {"title": {"anyOf": [text(3, 1000, TOPIC_TITLE), {"type": "null"}]},
+                       "tags": TOPIC_TAGS}},
     users.Minutes: {"properties": {"minutes": MINUTES}},
     users.FriendRequest: {"required": ["to_user_id"],
                           "properties": {"to_user_id": text(24, 24, OBJECT_ID)}},
@@ -125,7 +129,8 @@ BODY_RULES = {
     moderation.CreateTicket: {"required": ["subject", "description"], "properties": {
         "subject": text(5, 200), "description": text(20, 5000)}},
     chat.MessageBody: {"properties": {
-        "gif_url": {"anyOf": [{"type": "string", "pattern": HTTPS_URL}, {"type": "null"}]}}},
+        "gif_url": {"anyOf": [{"type": "string", "maxLength": 1000, "pattern": HTTPS_URL},
+                              {"const": ""}, {"type": "null"}]}}},
 }
 
 QUERY_RULES = {
