@@ -9,10 +9,12 @@ what the routes in fact require:
   constraints (lengths, patterns, enums), merged into the model's component
   schema. Patterns are taken from the code's own regexes where there is one.
 - QUERY_RULES: per endpoint, the query parameters a view reads by hand.
-- REFUSALS: per endpoint, the 400s a schema cannot express because they depend
-  on stored state (a wrong or expired code, an account already verified, a
-  topic that is public, ...). They are documented as the operation's `400`
-  response; the fuzz accepts a 400 for a schema-valid request only there.
+- REFUSALS: per endpoint, the 400s a schema cannot express: they depend on
+  stored state (a wrong or expired code, an account already verified, a topic
+  that is public, ...) or on content no JSON Schema checks (an image Pillow
+  recognises, a length once HTML tags are stripped). They are documented as
+  the operation's `400` response; the fuzz accepts a 400 for a schema-valid
+  request only there.
 
 A rule that is stricter than the route would make schemathesis' negative
 check fail (the route would accept what the description calls invalid), and
@@ -21,15 +23,18 @@ one that is looser makes its positive check fail: the fuzz keeps both honest.
 from models.user import EMAIL_RE, USERNAME_RE
 from schemas import HTTPS_URL_RE, auth, chat, comments, gifs, moderation, passkeys, posts, \
     short_links, topics, users
+from services.topics import TAG_RE, TITLE_RE
 
 OBJECT_ID = "^[0-9a-fA-F]{24}$"
 NON_BLANK = r"\S"  # at least one character that is not white space
 # schemas.HTTPS_URL_RE without its IGNORECASE flag (JSON Schema patterns have none).
 HTTPS_URL = "^[hH][tT][tT][pP][sS]://" + HTTPS_URL_RE.pattern.split("://", 1)[1]
-# services/topics.py TITLE_RE, 3-100 characters once stripped.
-_TITLE_CHAR = r"A-Za-z0-9\-_.,!?()\[\]{}"
-TOPIC_TITLE = rf"^\s*[{_TITLE_CHAR}][ {_TITLE_CHAR}]{{1,98}}[{_TITLE_CHAR}]\s*$"
-TOPIC_TAG = r"^\s*[A-Za-z0-9_]{2,20}\s*$"  # services/topics.py TAG_RE, before lower()
+# services.topics TITLE_RE's characters, 3-100 of them once stripped.
+_TITLE_CHARS = TITLE_RE.pattern[2:-3]  # "^[...]+$" -> "..."
+_TITLE_EDGE = _TITLE_CHARS.replace(" ", "")
+TOPIC_TITLE = rf"^\s*[{_TITLE_EDGE}][{_TITLE_CHARS}]{{1,98}}[{_TITLE_EDGE}]\s*$"
+# services.topics TAG_RE before its strip() and lower().
+TOPIC_TAG = r"^\s*" + TAG_RE.pattern[1:-1].replace("a-z", "A-Za-z") + r"\s*$"
 TOPIC_TAGS = {"anyOf": [{"type": "array", "maxItems": 10,
                           "items": {"type": "string", "pattern": TOPIC_TAG}},
                          {"type": "null"}]}
@@ -61,6 +66,11 @@ def one_of_present(*names):
 
 
 MINUTES = {"type": "integer", "minimum": -1, "maximum": 525600}
+
+# schemas.chat._gif_url: empty means none.
+MESSAGE_RULES = {"properties": {
+    "gif_url": {"anyOf": [{"type": "string", "maxLength": 1000, "pattern": HTTPS_URL},
+                          {"const": ""}, {"type": "null"}]}}}
 
 BODY_RULES = {
     auth.RegisterPasswordless: {"required": ["username", "email"], "properties": {
@@ -128,9 +138,10 @@ BODY_RULES = {
         **one_of_present("content_id", "reported_user_id")},
     moderation.CreateTicket: {"required": ["subject", "description"], "properties": {
         "subject": text(5, 200), "description": text(20, 5000)}},
-    chat.MessageBody: {"properties": {
-        "gif_url": {"anyOf": [{"type": "string", "maxLength": 1000, "pattern": HTTPS_URL},
-                              {"const": ""}, {"type": "null"}]}}},
+    chat.MessageBody: MESSAGE_RULES,
+    chat.PrivateMessageIn: MESSAGE_RULES,
+    moderation.TicketMessage: {"required": ["message"],
+                               "properties": {"message": text(1, 5000, NON_BLANK)}},
 }
 
 QUERY_RULES = {
@@ -177,6 +188,10 @@ REFUSALS = {
     "passkeys.rename_passkey": "The caller has no passkey with that id.",
     "chat_rooms.send": "An attachment's data is not base64 of an allowed file.",
     "messages.send_topic_message": "An attachment's data is not base64 of an allowed file.",
+    "messages.send_private_message": "An attachment's data is not base64 of an allowed "
+                                     "file.",
+    "tickets.add_message": "The ticket is closed or its thread is full, or the message "
+                           "is empty once HTML tags are stripped.",
     "reports.create_report": "The description is shorter than 10 characters once HTML "
                              "tags are stripped.",
     "tickets.create_ticket": "The subject is shorter than 5 or the description shorter "
