@@ -26,21 +26,26 @@ from schemas import HTTPS_URL_RE, auth, chat, comments, gifs, moderation, passke
 from services.topics import TAG_RE, TITLE_RE
 
 OBJECT_ID = "^[0-9a-fA-F]{24}$"
-NON_BLANK = r"\S"  # at least one character that is not white space
+# Python's \s (str.strip() too) also takes \x1c-\x1f and \x85; JSON Schema's
+# (ECMA-262) does not, so they are named.
+PY_SPACE = r"\s\x1c-\x1f\x85"
+WHITE = rf"[{PY_SPACE}]"
+NON_BLANK = rf"[^{PY_SPACE}]"  # at least one character that is not white space
 # schemas.HTTPS_URL_RE without its IGNORECASE flag (JSON Schema patterns have none).
-HTTPS_URL = "^[hH][tT][tT][pP][sS]://" + HTTPS_URL_RE.pattern.split("://", 1)[1]
+HTTPS_URL = "^[hH][tT][tT][pP][sS]://" + HTTPS_URL_RE.pattern.split("://", 1)[1].replace(
+    r"\s", PY_SPACE)
 # services.topics TITLE_RE's characters, 3-100 of them once stripped.
 _TITLE_CHARS = TITLE_RE.pattern[2:-3]  # "^[...]+$" -> "..."
 _TITLE_EDGE = _TITLE_CHARS.replace(" ", "")
-TOPIC_TITLE = rf"^\s*[{_TITLE_EDGE}][{_TITLE_CHARS}]{{1,98}}[{_TITLE_EDGE}]\s*$"
+TOPIC_TITLE = rf"^{WHITE}*[{_TITLE_EDGE}][{_TITLE_CHARS}]{{1,98}}[{_TITLE_EDGE}]{WHITE}*$"
 # services.topics TAG_RE before its strip() and lower().
-TOPIC_TAG = r"^\s*" + TAG_RE.pattern[1:-1].replace("a-z", "A-Za-z") + r"\s*$"
+TOPIC_TAG = f"^{WHITE}*" + TAG_RE.pattern[1:-1].replace("a-z", "A-Za-z") + f"{WHITE}*$"
 TOPIC_TAGS = {"anyOf": [{"type": "array", "maxItems": 10,
                           "items": {"type": "string", "pattern": TOPIC_TAG}},
                          {"type": "null"}]}
 USERNAME = USERNAME_RE.pattern  # 3-20 characters (auth_service.check_username)
 # models.user EMAIL_RE around white space (the address is stripped), at most 254.
-EMAIL = r"^\s*" + EMAIL_RE.pattern[1:-1] + r"\s*$"
+EMAIL = f"^{WHITE}*" + EMAIL_RE.pattern[1:-1] + f"{WHITE}*$"
 
 
 def text(minimum=1, maximum=None, pattern=None):
@@ -65,6 +70,8 @@ def one_of_present(*names):
     return at_least_one(**{name: text(pattern=NON_BLANK) for name in names})
 
 
+CREDENTIAL = {"$ref": "#/components/schemas/Credential"}  # not null
+OPTIONAL_ID = {"anyOf": [text(24, 24, OBJECT_ID), {"const": ""}, {"type": "null"}]}
 MINUTES = {"type": "integer", "minimum": -1, "maximum": 525600}
 
 # schemas.chat._gif_url: empty means none.
@@ -104,8 +111,15 @@ BODY_RULES = {
                        "email_digest": {"enum": ["off", "daily", "weekly", None]}}}}},
     passkeys.Rename: {"required": ["device_name"],
                       "properties": {"device_name": text(1, 500, NON_BLANK)}},
-    passkeys.AuthVerify: {"required": ["credential"]},
-    passkeys.RegisterVerify: {"required": ["credential"]},
+    passkeys.AuthVerify: {"required": ["credential"], "properties": {"credential": CREDENTIAL}},
+    passkeys.RegisterVerify: {"required": ["credential"],
+                              "properties": {"credential": CREDENTIAL}},
+    # passkeys.Credential.plain_strings
+    passkeys.Credential: {"properties": {"response": {
+        "type": "object", "maxProperties": 20, "additionalProperties": {"anyOf": [
+            {"type": "string", "maxLength": passkeys.MAX_CREDENTIAL_FIELD},
+            {"type": ["number", "null"]},
+            {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 39}}]}}}},
     comments.CreateComment: {**one_of_present("content", "gif_url"), "properties": {
         "gif_url": {"anyOf": [{"type": "string", "maxLength": 500, "pattern": HTTPS_URL},
                               {"const": ""}, {"type": "null"}]}}},
@@ -134,8 +148,14 @@ BODY_RULES = {
                            "properties": {"gif_id": text(1, 64, gifs.GIF_ID_RE.pattern)}},
     short_links.ShortLinkIn: {"required": ["url"], "properties": {"url": text(1, 2048)}},
     moderation.CreateReport: {"required": ["reason", "description"], "properties": {
-        "reason": text(1, 200, NON_BLANK), "description": text(10, 1000)},
-        **one_of_present("content_id", "reported_user_id")},
+        "reason": text(1, 200, NON_BLANK), "description": text(10, 1000),
+        "content_id": OPTIONAL_ID, "reported_user_id": OPTIONAL_ID},
+        **at_least_one(content_id=text(24, 24, OBJECT_ID),
+                       reported_user_id=text(24, 24, OBJECT_ID))},
+    # services.users.update_profile: at least one change.
+    # (a picture or country present, even null, is a change; a username must be non-empty).
+    users.ProfileUpdate: at_least_one(username=text(1), profile_picture={}, banner={},
+                                      country_code={}),
     moderation.CreateTicket: {"required": ["subject", "description"], "properties": {
         "subject": text(5, 200), "description": text(20, 5000)}},
     chat.MessageBody: MESSAGE_RULES,
