@@ -149,13 +149,16 @@ BODY_RULES = {
     short_links.ShortLinkIn: {"required": ["url"], "properties": {"url": text(1, 2048)}},
     moderation.CreateReport: {"required": ["reason", "description"], "properties": {
         "reason": text(1, 200, NON_BLANK), "description": text(10, 1000),
-        "content_id": OPTIONAL_ID, "reported_user_id": OPTIONAL_ID},
+        "content_id": OPTIONAL_ID, "reported_user_id": OPTIONAL_ID, "topic_id": OPTIONAL_ID},
         **at_least_one(content_id=text(24, 24, OBJECT_ID),
                        reported_user_id=text(24, 24, OBJECT_ID))},
     # services.users.update_profile: at least one change.
     # (a picture or country present, even null, is a change; a username must be non-empty).
-    users.ProfileUpdate: at_least_one(username=text(1), profile_picture={}, banner={},
-                                      country_code={}),
+    users.ProfileUpdate: {**at_least_one(username=text(1), profile_picture={}, banner={},
+                                         country_code={}),
+                          # services.users._country_code; empty or null clears it
+                          "properties": {"country_code": {"anyOf": [
+                              text(2, 2, "^[A-Za-z]{2}$"), {"const": ""}, {"type": "null"}]}}},
     moderation.CreateTicket: {"required": ["subject", "description"], "properties": {
         "subject": text(5, 200), "description": text(20, 5000)}},
     chat.MessageBody: MESSAGE_RULES,
@@ -193,8 +196,8 @@ REFUSALS = {
     "passkeys.register_verify": "The credential does not verify.",
     "users.delete_account": "The code the account needs (emailed or TOTP) is missing or "
                             "does not match.",
-    "users.update_profile": "No field to change, the username breaks the rules or is "
-                            "taken, or a picture is not an image.",
+    "users.update_profile": "The username breaks the rules or is taken, or a picture is "
+                            "not an image.",
     "chat_rooms.create_group": "A picture is neither an https URL nor an image.",
     "chat_rooms.create_topic_room": "A picture is neither an https URL nor an image.",
     "chat_rooms.picture": "The picture is neither an https URL nor an image.",
