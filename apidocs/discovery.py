@@ -66,17 +66,21 @@ def resolve(node, namespace):
     return None
 
 
-def _argument(call, position, name):
-    """A literal argument given by position or by keyword, else None."""
-    if len(call.args) > position:
-        return literal(call.args[position])
-    return literal(_keyword(call, name))
+def _argument(call, position, name, namespace=None):
+    """An argument given by position or by keyword, else None: a literal, or a
+    module-level constant (`maximum=MAX_LIMIT`) when `namespace` is given."""
+    node = call.args[position] if len(call.args) > position else _keyword(call, name)
+    if isinstance(node, ast.Name) and namespace is not None:
+        value = namespace.get(node.id)
+        return value if isinstance(value, (int, str)) else None
+    return literal(node)
 
 
-def _int_schema(call):
+def _int_schema(call, namespace):
     """`query_int(name, default, minimum=0, maximum=None)` as a JSON schema."""
-    default, minimum = _argument(call, 1, "default"), _argument(call, 2, "minimum")
-    maximum = _argument(call, 3, "maximum")
+    default = _argument(call, 1, "default", namespace)
+    minimum = _argument(call, 2, "minimum", namespace)
+    maximum = _argument(call, 3, "maximum", namespace)
     schema = {"type": "integer", "minimum": 0 if minimum is None else minimum}
     if maximum is not None:
         schema["maximum"] = maximum
@@ -102,7 +106,7 @@ def _query_params(call, namespace):
     if name == "paging":
         return _paging_params(call)
     if name == "query_int" and isinstance(first, str):
-        return [QueryParam(first, _int_schema(call))]
+        return [QueryParam(first, _int_schema(call, namespace))]
     if name == "query_id" and isinstance(first, str):
         required = literal(_keyword(call, "required")) is True
         return [QueryParam(first, {"type": "string", "pattern": "^[0-9a-fA-F]{24}$"}, required)]
@@ -136,9 +140,13 @@ def _body_call(call, namespace, facts):
 
 
 def _status_call(call, facts):
-    if callee_name(call) in ("ok", "done"):
-        status = literal(_keyword(call, "status"))
-        if isinstance(status, int) and 200 <= status < 300:
+    if callee_name(call) not in ("ok", "done"):
+        return
+    node = _keyword(call, "status")
+    # `status=201 if created else 200`: 200 is always documented, so the other one.
+    branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [node]
+    for status in map(literal, branches):
+        if isinstance(status, int) and 200 < status < 300:
             facts.success_status = status
 
 

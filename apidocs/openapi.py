@@ -12,7 +12,7 @@ from apispec import APISpec
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import AnyConverter, PathConverter
 
-from apidocs import discovery, objects, registry
+from apidocs import discovery, objects, registry, request_rules
 
 API_PREFIX = "/api"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -68,7 +68,20 @@ def _component_schemas(app):
     keys, top = models_json_schema([(model, "validation") for model in ordered],
                                    ref_template="#/components/schemas/{model}")
     names = {model: keys[(model, "validation")]["$ref"].rsplit("/", 1)[-1] for model in ordered}
-    return top.get("$defs", {}), names
+    schemas = top.get("$defs", {})
+    for model, rules in request_rules.BODY_RULES.items():
+        if model in names:
+            schemas[names[model]] = _with_rules(schemas[names[model]], rules)
+    return schemas, names
+
+
+def _with_rules(schema, rules):
+    """A model's schema with what its routes require (apidocs/request_rules.py)."""
+    merged = {**schema, **{k: v for k, v in rules.items() if k != "properties"}}
+    merged["properties"] = {**schema.get("properties", {}), **rules.get("properties", {})}
+    if "required" in rules:
+        merged["required"] = sorted(set(schema.get("required", [])) | set(rules["required"]))
+    return merged
 
 
 def _guard_auth(app, endpoint):
@@ -110,15 +123,24 @@ def _responses(endpoint, facts, names):
     # 200 stays documented next to 201: several create routes answer 200 when
     # the object already existed (idempotent joins, repeated sends).
     responses = {"200": success, "4XX": error}
+    if endpoint in request_rules.REFUSALS:  # a 400 that depends on stored state
+        responses["400"] = {**error, "description": request_rules.REFUSALS[endpoint]}
     if facts.success_status != 200:
         responses[str(facts.success_status)] = success
     return responses
 
 
-def _query_parameters(facts):
-    return [{"name": p.name, "in": "query", "required": p.required, "schema": p.schema,
-             **({"style": "form", "explode": True} if p.schema["type"] == "array" else {})}
-            for p in facts.query.values()]
+def _query_parameters(endpoint, facts):
+    rules = request_rules.QUERY_RULES.get(endpoint, {})
+    params = []
+    for p in facts.query.values():
+        required, schema = rules.get(p.name, (p.required, p.schema))
+        if p.name == "locale" and endpoint.startswith("gifs."):
+            schema = request_rules.LOCALE
+        params.append({"name": p.name, "in": "query", "required": required, "schema": schema,
+                       **({"style": "form", "explode": True}
+                          if schema.get("type") == "array" else {})})
+    return params
 
 
 def _operation(rule, method, facts, names, suffix):
@@ -128,7 +150,7 @@ def _operation(rule, method, facts, names, suffix):
         "operationId": f"{endpoint.replace('.', '_')}_{method.lower()}{suffix}",
         "tags": [registry.tag_for(endpoint)],
         "summary": summary[:120],
-        "parameters": _path_parameters(rule) + _query_parameters(facts),
+        "parameters": _path_parameters(rule) + _query_parameters(endpoint, facts),
         "responses": _responses(endpoint, facts, names),
     }
     if facts.auth:

@@ -77,7 +77,9 @@ class Preferences(Schema):
         if len(value) > 50:
             raise ValueError("has too many keys")
         for name, item in value.items():
-            if name.startswith("$") or "." in name or len(name) > 50:
+            # MongoDB stores each key as a field name: none empty, with "$", "." or NUL.
+            if not name or name.startswith("$") or "." in name or "\x00" in name \
+                    or len(name) > 50:
                 raise ValueError(f"key {name!r} is not allowed")
             if not isinstance(item, (str, bool, int, float, type(None))):
                 raise ValueError(f"{name} must be a plain value")

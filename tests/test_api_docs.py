@@ -4,7 +4,7 @@ import jsonschema_rs
 import pytest
 from openapi_spec_validator import validate
 
-from apidocs import objects, registry
+from apidocs import objects, registry, request_rules
 from apidocs.openapi import api_rules, openapi_path, operations_of
 from tests import factories
 from tests.chat_helpers import create_room, send
@@ -38,6 +38,19 @@ def test_operations_say_what_the_routes_validate_and_who_may_call(client):
 
 def test_the_registry_names_real_endpoints(app):
     assert set(registry.RESPONSES) - set(app.view_functions) == set()
+
+
+def test_the_request_rules_name_real_endpoints_and_models(app, client):
+    named = set(request_rules.REFUSALS) | set(request_rules.QUERY_RULES)
+    assert named - set(app.view_functions) == set()
+    components = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    assert {model.__name__ for model in request_rules.BODY_RULES} - set(components) == set()
+
+
+def test_a_refusal_that_depends_on_state_is_documented_as_400(client):
+    operation = client.get("/api/openapi.json").get_json()["paths"]["/api/topics/{topic_id}/unban"]
+    assert operation["post"]["responses"]["400"]["description"] == (
+        "The user is not banned from the topic.")
 
 
 def test_the_document_is_valid_openapi_3_1(client):

@@ -61,6 +61,10 @@ def test_preferences_merge_instead_of_replace(auth):
     assert bad.status_code == 400
     nested = client.put("/api/auth/preferences", json={"preferences": {"x": {"$set": 1}}})
     assert nested.status_code == 400
+    # Keys MongoDB cannot store as field names are refused, not a 500 (found by the fuzz).
+    for key in ("", "a\x00b"):
+        refused = client.put("/api/auth/preferences", json={"preferences": {key: 1}})
+        assert refused.status_code == 400, key
 
 
 def test_preferences_need_a_session(client):

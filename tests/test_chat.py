@@ -283,6 +283,10 @@ def test_picture_and_mute(auth, socket_client, room_setup, emitted):
     assert bob.get(f"/api/chat-rooms/{room['id']}").get_json()["data"]["is_muted"] is True
     assert bob.post(f"/api/chat-rooms/{room['id']}/unmute").status_code == 200
     assert bob.get(f"/api/chat-rooms/{room['id']}").get_json()["data"]["is_muted"] is False
+    # JSON's 10.0 is the integer 10 (found by the fuzz); 10.5 is not an integer.
+    assert bob.post(f"/api/chat-rooms/{room['id']}/mute", json={"minutes": 10.0}).status_code == 200
+    assert bob.post(f"/api/chat-rooms/{room['id']}/mute", json={"minutes": 10.5}).status_code == 400
+    assert bob.post(f"/api/chat-rooms/{room['id']}/unmute").status_code == 200
     assert bob.post(f"/api/chat-rooms/{room['id']}/leave").status_code == 200
     assert alice.post(f"/api/chat-rooms/{room['id']}/leave").status_code == 400
 

@@ -36,12 +36,29 @@ def _messages(exc: ValidationError):
     return messages
 
 
+# Integers a float represents exactly (2**53 is the largest run of them).
+EXACT_INTEGER = 2 ** 53
+
+
+def _integral_floats_as_ints(value):
+    """JSON has one number type: `5.0` is the integer 5 (JSON Schema agrees), but
+    json.loads makes it a float, which strict integer fields refuse. Floats
+    with no fraction become ints; float fields take ints, so nothing else changes."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= EXACT_INTEGER:
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(item) for item in value]
+    return value
+
+
 def load(schema, data):
     """Validate `data` (already decoded) into `schema`, or raise a 400."""
     if not isinstance(data, dict):
         raise ValidationFailed("Request body must be a JSON object")
     try:
-        return schema.model_validate(data)
+        return schema.model_validate(_integral_floats_as_ints(data))
     except ValidationError as exc:
         raise ValidationFailed(errors=_messages(exc)) from None
 
