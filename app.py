@@ -8,13 +8,14 @@ import models
 from commands import register_commands
 from config import load_config
 from devservices import ensure_services
-from extensions import cors, limiter, server_session, socketio
+from extensions import cors, limiter, socketio
 from routes import register_blueprints
 from services import chat_cache, email_service, metrics, presence, voip_cleanup
 from socketio_handlers import register_socket_handlers
 from utils.errors import register_error_handlers
 from utils.logging_setup import configure_logging, init_request_ids
 from utils.redis_client import create_client
+from utils.session_store import PrefetchingRedisSessionInterface
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +58,14 @@ def _init_web_extensions(app):
     import redis
 
     app.config.update(
-        SESSION_TYPE="redis",
-        SESSION_REDIS=redis.Redis.from_url(app.config["REDIS_URL"]),
         SESSION_KEY_PREFIX="session:",
-        SESSION_USE_SIGNER=False,
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_ENABLED=app.config["RATELIMIT_ENABLED"],
     )
-    server_session.init_app(app)
+    # Session bytes are msgpack (Flask-Session's format): a client without decoding.
+    app.session_interface = PrefetchingRedisSessionInterface(
+        app, redis.Redis.from_url(app.config["REDIS_URL"]), app.config["SESSION_KEY_PREFIX"])
     limiter.init_app(app)
     cors.init_app(
         app, origins=app.config["CORS_ORIGINS"], supports_credentials=True,
