@@ -19,7 +19,7 @@ _recording = threading.local()
 
 class _Log:
     def __init__(self):
-        self.mongo, self.redis = [], []
+        self.mongo, self.redis, self.mongo_detail = [], [], []
 
 
 class MongoCounter(monitoring.CommandListener):
@@ -27,6 +27,7 @@ class MongoCounter(monitoring.CommandListener):
         log = getattr(_recording, "log", None)
         if log is not None:
             log.mongo.append(event.command_name)
+            log.mongo_detail.append((event.command_name, event.command.get(event.command_name)))
 
     def succeeded(self, event):
         pass

@@ -57,7 +57,99 @@ def cached_read(world, name):
     return rec
 
 
+# MongoDB commands a cached read may still make: the caller's permission facts
+# (membership, bans, hidden/muted ids) and the reads that are not cached yet.
+# Issue 11 moves the facts to a per-user cache; lower these when it lands.
+MONGO_CEILING = {
+    "me": [],
+    "topic": ["find"],  # topic_members: the caller's level
+    "topic_list": ["find", "find", "find"],  # memberships, hidden ids, mutes (issue 11)
+    "posts": ["find", "find"],  # the topic (visibility), hidden ids
+    "comments": ["find", "find"],  # the post and its topic (visibility)
+    "room_history": ["find"] * 6,  # room, ban, membership (chat_access), page, authors
+    "conversations": ["find"] * 4 + ["aggregate"],  # not cached
+    "notifications": ["find", "aggregate"],  # not cached
+}
+
+
 @pytest.mark.parametrize("name", list(READS))
-def test_print_counts(world, name):
+def test_cached_read_is_at_most_two_redis_commands(world, name):
     rec = cached_read(world, name)
-    print(name, rec.mongo, rec.redis_trips)
+    # The session and the signed-in user in one script; the cache version and
+    # the page in another; nothing written back.
+    assert len(rec.redis_commands) <= 2, rec.redis_trips
+    assert set(rec.redis_commands) <= {"EVALSHA"}, rec.redis_trips
+    assert len(rec.mongo) <= len(MONGO_CEILING[name]), rec.log.mongo_detail
+
+
+def test_me_is_one_redis_command_and_no_mongodb(world):
+    rec = cached_read(world, "me")
+    assert rec.redis_commands == ["EVALSHA"] and rec.mongo == []
+
+
+def test_anonymous_request_touches_nothing(world, make_client):
+    client = make_client()
+    with Recording() as rec:
+        assert client.get("/api/auth/me").status_code == 200
+    assert rec.redis_commands == [] and rec.mongo == []
+
+
+def test_unchanged_session_is_not_written_back(world, app):
+    """The session's bytes and expiry are left alone by a read."""
+    store = app.session_interface.client
+    sid = world["client"].get_cookie("session").value
+    before = store.get(f"session:{sid}")
+    rec = cached_read(world, "topic")
+    assert "SET" not in rec.redis_commands and store.get(f"session:{sid}") == before
+    assert store.ttl(f"session:{sid}") > 0
+
+
+def write(world, name):
+    client, topic, post, room = world["client"], world["topic"], world["post"], world["room"]
+    calls = {
+        "post": lambda: client.post(f"/api/posts/topics/{topic['id']}/posts",
+                                    json={"title": "Another", "content": "Body"}),
+        "comment": lambda: client.post(f"/api/comments/posts/{post['id']}/comments",
+                                       json={"content": "More"}),
+        "room_message": lambda: send(client, room["id"], "again"),
+        "dm": lambda: client.post("/api/messages/private",
+                                  json={"to_user_id": str(world["friend"]["_id"]), "content": "yo"}),
+    }
+    calls[name]()  # the first fills the caches a write reads (room facts, session user)
+    with Recording() as rec:
+        response = calls[name]()
+    assert response.status_code == 201, response.get_json()
+    return rec
+
+
+# MongoDB commands per write. post/comment: the topic (and post) read, the ban
+# check and the author's role are permission facts (services/topic_access.py,
+# issue 11), then the insert and the counter update. The DM path is not
+# reworked yet (see issue 12's closing note).
+WRITE_MONGO_CEILING = {"post": 5, "comment": 6, "room_message": 1, "dm": 12}
+WRITE_REDIS_CEILING = {"post": 3, "comment": 3, "room_message": 6, "dm": 2}
+
+
+@pytest.mark.parametrize("name", ["post", "comment", "room_message", "dm"])
+def test_write_command_counts(world, name):
+    rec = write(world, name)
+    assert len(rec.mongo) <= WRITE_MONGO_CEILING[name], rec.log.mongo_detail
+    assert len(rec.redis_trips) <= WRITE_REDIS_CEILING[name], rec.redis_trips
+
+
+def test_write_invalidates_the_cached_read(world):
+    """A post and a comment are seen by the next cached read of their lists."""
+    client, topic, post = world["client"], world["topic"], world["post"]
+    posts_url, comments_url = _url(world, "posts"), _url(world, "comments")
+    before = len(client.get(posts_url).get_json()["data"])
+    make_post(client, topic["id"], title="Fresh")
+    assert len(client.get(posts_url).get_json()["data"]) == before + 1
+    count = _post_in(client.get(posts_url), post["id"])["comment_count"]
+    make_comment(client, post["id"], content="Fresh comment")
+    tree = client.get(comments_url).get_json()["data"]
+    assert any(node["content"] == "Fresh comment" for node in tree)
+    assert _post_in(client.get(posts_url), post["id"])["comment_count"] == count + 1
+
+
+def _post_in(response, post_id):
+    return next(p for p in response.get_json()["data"] if p["id"] == post_id)
