@@ -35,9 +35,11 @@ def table(results):
             rows.append(("REST " + name, "", _na(item)))
             continue
         for conc, figures in item.items():
+            floor = (f", floor {figures['floor_rps']:g} req/s, ratio {_fmt(figures['ratio'])}"
+                     if "floor_rps" in figures else "")
             rows.append((f"REST {name}", f"{conc}: req/s, p50/p99 ms",
                          f"{figures['rps']:g}, {_fmt(figures['p50_ms'])}/"
-                         f"{_fmt(figures['p99_ms'])}, errors {figures['errors']}"))
+                         f"{_fmt(figures['p99_ms'])}, errors {figures['errors']}{floor}"))
     for count, pair in (work.get("idle") or {}).items():
         for who in ("parley", "baseline"):
             item = pair[who]
