@@ -39,6 +39,7 @@ def create_app(config=None):
     init_request_ids(app)
     register_error_handlers(app)
     register_blueprints(app)
+    _limit_only_limited_routes(app)
     register_socket_handlers()
     register_commands(app)
     _init_socketio(app)
@@ -72,6 +73,20 @@ def _init_web_extensions(app):
         methods=["GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"],
         allow_headers=["Content-Type", "Authorization", "X-Requested-With", "X-Skip-Toasts"],
     )
+
+
+def _limit_only_limited_routes(app):
+    """Every limit Parley sets is a decorator on its route, checked by that
+    decorator. Flask-Limiter's before_request hook applies only application-wide,
+    default, blueprint and meta limits; with none configured it finds nothing on
+    any request, so it is removed and a route without a limit never consults it."""
+    manager = limiter.limit_manager
+    if (manager.application_limits or manager.default_limits
+            or getattr(manager, "_blueprint_limits", True) or getattr(limiter, "_meta_limits", True)):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [hook for hook in hooks
+                                      if hook != limiter._check_request_limit]
 
 
 def _origin_check(allowed):

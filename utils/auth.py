@@ -4,10 +4,9 @@ from functools import wraps
 from flask import g, session
 
 from models.user import User
-from utils.cache import dump_doc, load_doc
 from utils.errors import Forbidden, Unauthorized
 from utils.redis_client import get_redis
-from utils.session_store import SESSION_USER_PREFIX
+from utils.session_store import SESSION_USER_PREFIX, decode_user, fetch_user, store_user
 from utils.time import utcnow
 
 # The signed-in user is read on every request and socket event: it is cached in
@@ -55,17 +54,16 @@ class CachedUser(dict):
 def _load_user(user_id):
     # The session interface fetched the cached user with the session (one round trip).
     prefetched = getattr(session, "prefetched_user", None)
-    redis = get_redis()
     if prefetched is not None and prefetched[0] == user_id:
         raw = prefetched[1]
     else:
-        raw = redis.get(session_user_key(user_id))
+        raw = fetch_user(user_id)
     if raw is not None:
-        return CachedUser(load_doc(raw))
+        return CachedUser(decode_user(raw))
     user = User.get(user_id)
     if user is not None:
         public = {name: value for name, value in user.items() if name not in _PRIVATE_FIELDS}
-        redis.set(session_user_key(user_id), dump_doc(public), ex=SESSION_USER_TTL)
+        store_user(user_id, public, SESSION_USER_TTL)
     return user
 
 

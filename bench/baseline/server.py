@@ -12,6 +12,7 @@ what Parley adds on top of Flask-SocketIO itself.
         [--redis redis://...]
 """
 import argparse
+import socket
 import sys
 
 ARGS = argparse.ArgumentParser(description=__doc__)
@@ -66,8 +67,23 @@ def main(argv=None):
 
     print(f"baseline serving on {args.host}:{args.port} ({args.async_mode})", file=sys.stderr,
           flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False,
-                 allow_unsafe_werkzeug=True)
+    if args.async_mode == "gevent":
+        # The server serve.py runs under gevent: pywsgi on a TCP_NODELAY listener.
+        from gevent import pywsgi
+
+        pywsgi.WSGIServer(_listen(args.host, args.port), app, log=None).serve_forever()
+    else:
+        socketio.run(app, host=args.host, port=args.port, log_output=False,
+                     allow_unsafe_werkzeug=True)
+
+
+def _listen(host, port):
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    listener.bind((host, port))
+    listener.listen(2048)
+    return listener
 
 
 if __name__ == "__main__":
