@@ -134,7 +134,7 @@ def _notify(user, topic, post, comment, text, alias):
             author_id, "comment", f"{display} commented on your post", text[:100],
             {"post_id": str(post["_id"]), "post_title": post["title"],
              "comment_id": str(comment["_id"]), "commenter_username": display},
-            sender_id=None if alias else user["_id"])
+            sender_id=None if alias else user["_id"], blocks_checked=True)  # just above
 
 
 def vote_comment(comment_id, user, up):

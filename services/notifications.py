@@ -55,13 +55,16 @@ def _silenced_by_settings(user_id, kind, items):
 
 class NotificationService:
     @staticmethod
-    def should_notify(user_id, kind, data, sender_id=None):
-        """True means deliver."""
+    def should_notify(user_id, kind, data, sender_id=None, recipient=None, blocks_checked=False):
+        """True means deliver. `recipient`: the recipient's user document, when the
+        caller has read it; `blocks_checked`: the caller has refused a block already
+        (each saves a read on the write path)."""
         from services.blocks import is_blocked  # blocks -> friends -> notifications
 
-        if sender_id is not None and is_blocked(user_id, sender_id):
+        if sender_id is not None and not blocks_checked and is_blocked(user_id, sender_id):
             return False
-        recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1}) or {}
+        if recipient is None:
+            recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1}) or {}
         if recipient.get("is_deleted"):
             return False
         if (recipient.get("preferences") or {}).get("notifications_enabled") is False:
@@ -70,12 +73,14 @@ class NotificationService:
                                          _items(kind, data or {}, sender_id))
 
     @classmethod
-    def notify(cls, user_id, kind, title, message, data=None, sender_id=None):
-        """Store and emit one notification; returns it (public shape) or None if suppressed."""
+    def notify(cls, user_id, kind, title, message, data=None, sender_id=None, recipient=None,
+               blocks_checked=False):
+        """Store and emit one notification; returns it (public shape) or None if suppressed.
+        `recipient` and `blocks_checked`: see `should_notify`."""
         data = data or {}
         if sender_id is not None and str(sender_id) == str(user_id):
             return None  # nobody is notified of their own action
-        if not cls.should_notify(user_id, kind, data, sender_id):
+        if not cls.should_notify(user_id, kind, data, sender_id, recipient, blocks_checked):
             return None
         doc = Notification.insert(user_id=parse_id(user_id), type=kind, title=title,
                                   message=message, data=data,

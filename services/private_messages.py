@@ -16,7 +16,7 @@ from models.message import Counter
 from models.private_message import PrivateMessage, conversation_key
 from models.user import User
 from services import notification_settings, realtime
-from services.blocks import is_blocked
+from services.blocks import blockers_between
 from services.file_storage import store_attachments
 from services.messages import check_send_rate, message_content, next_seq
 from services.notifications import NotificationService
@@ -32,9 +32,10 @@ def check_send(sender, to_user_id):
         raise NotFound("Recipient user not found")
     if recipient.get("is_banned"):
         raise Forbidden("Recipient user is banned")
-    if is_blocked(recipient["_id"], sender["_id"]):
+    blockers = blockers_between(recipient["_id"], sender["_id"])
+    if recipient["_id"] in blockers:
         raise Forbidden("This user has blocked you")
-    if is_blocked(sender["_id"], recipient["_id"]):
+    if parse_id(sender["_id"]) in blockers:
         raise Forbidden("You have blocked this user")
     return recipient
 
@@ -51,7 +52,7 @@ def send(sender, body):
     if created:
         _touch_conversations(doc)
         notify_sent(doc, sender, recipient)
-    return message_view(doc, sender), created
+    return message_view(doc, sender, names={doc["from_user_id"]: sender["username"]}), created
 
 
 def _existing(sender, client_message_id):
@@ -121,7 +122,7 @@ def notify_sent(doc, sender, recipient):
         recipient_id, "message", f"New message from {sender['username']}", _preview(doc),
         data={"from_user_id": str(sender_id), "from_username": sender["username"],
               "message_id": str(doc["_id"]), "preview": _preview(doc)},
-        sender_id=sender_id)
+        sender_id=sender_id, recipient=recipient, blocks_checked=True)  # check_send read both
 
 
 # ----- reading -----

@@ -126,7 +126,7 @@ def write(world, name):
 # check and the author's role are permission facts (services/topic_access.py,
 # issue 11), then the insert and the counter update. The DM path is not
 # reworked yet (see issue 12's closing note).
-WRITE_MONGO_CEILING = {"post": 5, "comment": 6, "room_message": 1, "dm": 12}
+WRITE_MONGO_CEILING = {"post": 5, "comment": 6, "room_message": 1, "dm": 8}
 WRITE_REDIS_CEILING = {"post": 3, "comment": 3, "room_message": 6, "dm": 2}
 
 

@@ -95,7 +95,7 @@ class VersionedKey:
         """(the key at the current version, its value or None), one round trip."""
         head = cache_key(self.namespace, "v")
         tail = "".join(f":{part}" for part in self.parts)
-        current, raw = _script(_VERSIONED_GET)(
+        current, raw = script(_VERSIONED_GET)(
             keys=[cache_key("version", self.namespace)], args=[head, tail])
         return f"{head}{current}{tail}", raw
 
@@ -103,7 +103,7 @@ class VersionedKey:
         return cache_key(self.namespace, f"v{version(self.namespace)}", *self.parts)
 
 
-def _script(source):
+def script(source):
     """The app client's registered script for `source` (EVALSHA, loaded on first use)."""
     scripts = current_app.extensions.setdefault("redis_scripts", {})
     if source not in scripts:
