@@ -1,7 +1,7 @@
 """Who is calling: the signed-in user of this request, and route guards."""
 from functools import wraps
 
-from flask import g, session
+from flask import g, has_request_context, session
 
 from models.user import User
 from utils.errors import Forbidden, Unauthorized
@@ -53,7 +53,7 @@ class CachedUser(dict):
 
 def _load_user(user_id):
     # The session interface fetched the cached user with the session (one round trip).
-    prefetched = getattr(session, "prefetched_user", None)
+    prefetched = getattr(session, "prefetched_user", None) if has_request_context() else None
     if prefetched is not None and prefetched[0] == user_id:
         raw = prefetched[1]
     else:
