@@ -44,7 +44,10 @@ def table(results):
         for who in ("parley", "baseline"):
             item = pair[who]
             value = (f"{_fmt(item['kb_per_socket'])} KB/socket ({item['connected']} connected, "
-                     f"ramp {item['ramp_seconds']}s)" if item.get("status") == "ok" else _na(item))
+                     f"ramp {item['ramp_seconds']}s); RSS {item['rss_before_mb']} -> "
+                     f"{item['rss_after_mb']} -> {item.get('rss_after_disconnect_mb')} MB after "
+                     f"disconnect (+{item.get('kept_after_disconnect_percent')}%)"
+                     if item.get("status") == "ok" else _na(item))
             rows.append((f"idle {count}", who, value))
     for count, triple in (work.get("fan_out") or {}).items():
         for who in ("baseline", "parley"):

@@ -158,12 +158,16 @@ def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60):
         after = server.rss()
     finally:
         clients.stop_all(workers)
+    time.sleep(5)  # the disconnects are handled and their memory freed
+    released = server.rss()
     per_socket = (after - before) / connected if connected else None
     return {"status": "ok", "sockets": count, "connected": connected,
             "failed": sum(item["failed"] for item in ready),
             "failures": [f for item in ready for f in item["failures"]][:3],
             "ramp_seconds": round(ramp, 1), "rss_before_mb": round(before / 2**20, 1),
             "rss_after_mb": round(after / 2**20, 1),
+            "rss_after_disconnect_mb": round(released / 2**20, 1),
+            "kept_after_disconnect_percent": round(100 * (released - before) / before, 1),
             "kb_per_socket": round(per_socket / 1024, 1) if per_socket else None}
 
 
