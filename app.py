@@ -12,6 +12,7 @@ from extensions import cors, limiter, socketio
 from routes import register_blueprints
 from services import chat_cache, email_service, metrics, presence, voip_cleanup
 from socketio_handlers import register_socket_handlers
+from utils.cors_cache import cache_cors_headers
 from utils.errors import register_error_handlers
 from utils.logging_setup import configure_logging, init_request_ids
 from utils.redis_client import create_client
@@ -73,6 +74,7 @@ def _init_web_extensions(app):
         methods=["GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"],
         allow_headers=["Content-Type", "Authorization", "X-Requested-With", "X-Skip-Toasts"],
     )
+    cache_cors_headers(app)
 
 
 def _limit_only_limited_routes(app):
