@@ -37,6 +37,10 @@ def table(results):
         for conc, figures in item.items():
             floor = (f", floor {figures['floor_rps']:g} req/s, ratio {_fmt(figures['ratio'])}"
                      if "floor_rps" in figures else "")
+            if figures.get("cpu_ms_per_request") is not None:
+                floor += f"; server CPU {figures['cpu_ms_per_request']} ms/req"
+                if figures.get("floor_cpu_ms_per_request") is not None:
+                    floor += f" (floor {figures['floor_cpu_ms_per_request']})"
             rows.append((f"REST {name}", f"{conc}: req/s, p50/p99 ms",
                          f"{figures['rps']:g}, {_fmt(figures['p50_ms'])}/"
                          f"{_fmt(figures['p99_ms'])}, errors {figures['errors']}{floor}"))

@@ -37,6 +37,18 @@ def cold_start(base, runs, services):
 
 # ---------------------------------------------------------------- REST hot reads
 
+def _measured_load(server, path, cookie, concurrency, duration, base):
+    """`_http_load` plus the server's CPU milliseconds per request (steadier than
+    req/s on a shared machine: other jobs' load slows both, not the CPU spent)."""
+    cpu0 = server.cpu()
+    figures = _http_load(server.url, path, cookie, concurrency, duration, base,
+                         processes=1 if concurrency == 1 else 2)
+    requests_served = figures["rps"] * duration
+    figures["cpu_ms_per_request"] = round(1000 * (server.cpu() - cpu0) / requests_served, 3) \
+        if requests_served else None
+    return figures
+
+
 def _http_load(url, path, cookie, concurrency, duration, base, processes):
     jobs = [{"kind": "http", "url": url, "path": path, "cookie": cookie, "duration": duration,
              "concurrency": part} for part in _spread(concurrency, processes)]
@@ -77,9 +89,9 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
         path, who = target if isinstance(target, tuple) else (target, cookie)
         results[name] = {}
         for c in concurrencies:
-            figures = _http_load(server.url, path, who, c, duration, base,
-                                 processes=1 if c == 1 else 2)
+            figures = _measured_load(server, path, who, c, duration, base)
             figures["floor_rps"] = floor[f"c{c}"]["rps"]
+            figures["floor_cpu_ms_per_request"] = floor[f"c{c}"]["cpu_ms_per_request"]
             figures["ratio"] = round(figures["rps"] / figures["floor_rps"], 2) \
                 if figures["floor_rps"] else None
             results[name][f"c{c}"] = figures
@@ -94,8 +106,8 @@ def _rest_floor(base, services, async_mode, http, server, cookie, duration, conc
     try:
         floor.wait_ready()
         redis.Redis.from_url(services["redis"]).set("floor:" + sid, body)
-        return {f"c{c}": _http_load(floor.url, "/api/floor", cookie, c, duration, base,
-                                    processes=1 if c == 1 else 2) for c in concurrencies}
+        return {f"c{c}": _measured_load(floor, "/api/floor", cookie, c, duration, base)
+                for c in concurrencies}
     finally:
         floor.stop()
 
