@@ -5,6 +5,7 @@ Counted with a pymongo command listener and a counting Redis connection class
 request: the first fills the caches."""
 import pytest
 
+from models.user import User
 from tests import command_counting
 from tests.chat_helpers import create_group, send
 from tests.command_counting import Recording
@@ -153,3 +154,21 @@ def test_write_invalidates_the_cached_read(world):
 
 def _post_in(response, post_id):
     return next(p for p in response.get_json()["data"] if p["id"] == post_id)
+
+
+def test_prefetched_user_is_the_sessions_own(world):
+    """The user read with each session is that session's: alternating callers
+    never get each other's account, and a ban is seen on the next request."""
+    owner, friend = world["owner"], world["friend"]
+    for _ in range(2):
+        assert world["client"].get("/api/auth/me").get_json()["user"]["username"] == \
+            owner["username"]
+        assert world["friend_client"].get("/api/auth/me").get_json()["user"]["username"] == \
+            friend["username"]
+
+
+def test_ban_ends_the_cached_session_user(world, app):
+    assert world["friend_client"].get("/api/auth/me").get_json()["success"]
+    with app.app_context():
+        User.update(world["friend"]["_id"], set_={"is_banned": True})
+    assert world["friend_client"].get("/api/auth/me").get_json()["success"] is False
