@@ -12,8 +12,23 @@ from models.notification import Notification, notification_view
 from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.user import User
 from services import realtime
+from utils import cache
 from utils.errors import NotFound
 from utils.time import utcnow
+
+# The recipient's list and unread count are cached per user (versioned namespace,
+# bumped by every write below: notify, mark read, read all, delete, forget); the
+# TTL bounds what the TTL index's expiry of old notifications can leave stale.
+LIST_TTL = 60
+
+
+def _list_ns(user_id):
+    return f"notifications:{user_id}"
+
+
+def _changed(user_id):
+    cache.bump(_list_ns(user_id))
+
 
 # data key -> item type of the settings that can silence a notification about it
 _ITEM_KEYS = (("topic_id", "topic"), ("post_id", "post"), ("chat_room_id", "chat_room"))
@@ -85,6 +100,7 @@ class NotificationService:
         doc = Notification.insert(user_id=parse_id(user_id), type=kind, title=title,
                                   message=message, data=data,
                                   sender_id=parse_id(sender_id) if sender_id else None)
+        _changed(user_id)
         public = notification_view(doc)
         realtime.emit_to_user(user_id, "new_notification", {
             **public, "timestamp": public["created_at"],
@@ -103,12 +119,22 @@ def list_for(user, unread_only, limit, offset):
     query = {"user_id": user["_id"]}
     if unread_only:
         query["is_read"] = False
-    docs = Notification.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
-    return [notification_view(doc) for doc in docs], Notification.count(query)
+
+    def load():
+        docs = Notification.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
+        return {"items": [notification_view(doc) for doc in docs],
+                "total": Notification.count(query)}
+
+    name = cache.versioned_key(_list_ns(user["_id"]), "list",
+                               cache.digest([bool(unread_only), limit, offset]))
+    page = cache.cached(name, LIST_TTL, load)
+    return page["items"], page["total"]
 
 
 def unread_count(user):
-    return Notification.count({"user_id": user["_id"], "is_read": False})
+    name = cache.versioned_key(_list_ns(user["_id"]), "unread")
+    return cache.cached(name, LIST_TTL, lambda: Notification.count(
+        {"user_id": user["_id"], "is_read": False}))
 
 
 def _own(user, notification_id):
@@ -125,6 +151,7 @@ def mark_read(user, notification_id):
         query, {"$set": {"is_read": True, "read_at": utcnow(), "updated_at": utcnow()}})
     if result.matched_count == 0:
         raise NotFound("Notification not found")
+    _changed(user["_id"])
 
 
 def mark_all_read(user):
@@ -132,16 +159,19 @@ def mark_all_read(user):
     result = Notification.collection().update_many(
         {"user_id": user["_id"], "is_read": False},
         {"$set": {"is_read": True, "read_at": now, "updated_at": now}})
+    _changed(user["_id"])
     return result.modified_count
 
 
 def delete(user, notification_id):
     if Notification.collection().delete_one(_own(user, notification_id)).deleted_count == 0:
         raise NotFound("Notification not found")
+    _changed(user["_id"])
 
 
 def forget_user(user_id):
     Notification.collection().delete_many({"user_id": parse_id(user_id)})
+    _changed(user_id)
 
 
 def aggregated(user, kind, group_by, limit, offset):

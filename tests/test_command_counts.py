@@ -69,7 +69,7 @@ MONGO_CEILING = {
     "comments": ["find", "find"],  # the post and its topic (visibility)
     "room_history": ["find"] * 6,  # room, ban, membership (chat_access), page, authors
     "conversations": ["find"] * 4 + ["aggregate"],  # not cached
-    "notifications": ["find", "aggregate"],  # not cached
+    "notifications": [],  # cached per user, bumped by every notification write
 }
 
 
@@ -128,7 +128,7 @@ def write(world, name):
 # issue 11), then the insert and the counter update. The DM path is not
 # reworked yet (see issue 12's closing note).
 WRITE_MONGO_CEILING = {"post": 5, "comment": 6, "room_message": 1, "dm": 8}
-WRITE_REDIS_CEILING = {"post": 3, "comment": 3, "room_message": 6, "dm": 2}
+WRITE_REDIS_CEILING = {"post": 3, "comment": 3, "room_message": 6, "dm": 3}
 
 
 @pytest.mark.parametrize("name", ["post", "comment", "room_message", "dm"])
@@ -172,3 +172,23 @@ def test_ban_ends_the_cached_session_user(world, app):
     with app.app_context():
         User.update(world["friend"]["_id"], set_={"is_banned": True})
     assert world["friend_client"].get("/api/auth/me").get_json()["success"] is False
+
+
+def test_notification_writes_reach_the_cached_list(world):
+    """A new notification, a read mark and a deletion are seen by the next cached read."""
+    client, friend_client = world["client"], world["friend_client"]
+    before = client.get("/api/notifications").get_json()
+    unread = client.get("/api/notifications/unread-count").get_json()["data"]["count"]
+    friend_client.post("/api/messages/private",
+                       json={"to_user_id": str(world["owner"]["_id"]), "content": "ping"})
+    after = client.get("/api/notifications").get_json()
+    assert len(after["data"]) == len(before["data"]) + 1
+    assert client.get("/api/notifications/unread-count").get_json()["data"]["count"] == unread + 1
+    newest = after["data"][0]
+    theirs = [n["id"] for n in friend_client.get("/api/notifications").get_json()["data"]]
+    assert newest["id"] not in theirs  # one user's cached list is never another's
+    assert client.post(f"/api/notifications/{newest['id']}/read").status_code == 200
+    assert client.get("/api/notifications/unread-count").get_json()["data"]["count"] == unread
+    assert client.delete(f"/api/notifications/{newest['id']}").status_code == 200
+    ids = [n["id"] for n in client.get("/api/notifications").get_json()["data"]]
+    assert newest["id"] not in ids
