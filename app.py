@@ -9,14 +9,16 @@ import models
 from commands import register_commands
 from config import load_config
 from devservices import ensure_services
-from extensions import cors, limiter, server_session, socketio
+from extensions import cors, limiter, socketio
 from routes import register_blueprints
 from services import chat_cache, email_service, email_worker, metrics, presence, voip_cleanup
 from socketio_handlers import register_socket_handlers
 from utils import body_depth, csrf, unavailable
+from utils.cors_cache import cache_cors_headers
 from utils.errors import register_error_handlers
 from utils.logging_setup import configure_logging, init_request_ids
 from utils.redis_client import create_client
+from utils.session_store import PrefetchingRedisSessionInterface
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ def create_app(config=None):
     register_error_handlers(app)
     _init_fault_guards(app)
     register_blueprints(app)
+    _limit_only_limited_routes(app)
     register_socket_handlers()
     register_commands(app)
     _init_socketio(app)
@@ -61,21 +64,35 @@ def _init_web_extensions(app):
     import redis
 
     app.config.update(
-        SESSION_TYPE="redis",
-        SESSION_REDIS=redis.Redis.from_url(app.config["REDIS_URL"]),
         SESSION_KEY_PREFIX="session:",
-        SESSION_USE_SIGNER=False,
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_ENABLED=app.config["RATELIMIT_ENABLED"],
     )
-    server_session.init_app(app)
+    # Session bytes are msgpack (Flask-Session's format): a client without decoding.
+    app.session_interface = PrefetchingRedisSessionInterface(
+        app, redis.Redis.from_url(app.config["REDIS_URL"]), app.config["SESSION_KEY_PREFIX"])
     limiter.init_app(app)
     cors.init_app(
         app, origins=app.config["CORS_ORIGINS"], supports_credentials=True,
         methods=["GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"],
         allow_headers=["Content-Type", "Authorization", "X-Requested-With", "X-Skip-Toasts"],
     )
+    cache_cors_headers(app)
+
+
+def _limit_only_limited_routes(app):
+    """Every limit Parley sets is a decorator on its route, checked by that
+    decorator. Flask-Limiter's before_request hook applies only application-wide,
+    default, blueprint and meta limits; with none configured it finds nothing on
+    any request, so it is removed and a route without a limit never consults it."""
+    manager = limiter.limit_manager
+    if (manager.application_limits or manager.default_limits
+            or getattr(manager, "_blueprint_limits", True) or getattr(limiter, "_meta_limits", True)):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [hook for hook in hooks
+                                      if hook != limiter._check_request_limit]
 
 
 def _init_fault_guards(app):

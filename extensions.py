@@ -2,11 +2,9 @@
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_session import Session
 from flask_socketio import SocketIO
 
 socketio = SocketIO()
-server_session = Session()
 cors = CORS()
 # Keyed by the client address; ProxyFix (TRUSTED_PROXIES) decides what that is,
 # so a client cannot pick its own key with a forged X-Forwarded-For.

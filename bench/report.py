@@ -35,14 +35,23 @@ def table(results):
             rows.append(("REST " + name, "", _na(item)))
             continue
         for conc, figures in item.items():
+            floor = (f", floor {figures['floor_rps']:g} req/s, ratio {_fmt(figures['ratio'])}"
+                     if "floor_rps" in figures else "")
+            if figures.get("cpu_ms_per_request") is not None:
+                floor += f"; server CPU {figures['cpu_ms_per_request']} ms/req"
+                if figures.get("floor_cpu_ms_per_request") is not None:
+                    floor += f" (floor {figures['floor_cpu_ms_per_request']})"
             rows.append((f"REST {name}", f"{conc}: req/s, p50/p99 ms",
                          f"{figures['rps']:g}, {_fmt(figures['p50_ms'])}/"
-                         f"{_fmt(figures['p99_ms'])}, errors {figures['errors']}"))
+                         f"{_fmt(figures['p99_ms'])}, errors {figures['errors']}{floor}"))
     for count, pair in (work.get("idle") or {}).items():
         for who in ("parley", "baseline"):
             item = pair[who]
             value = (f"{_fmt(item['kb_per_socket'])} KB/socket ({item['connected']} connected, "
-                     f"ramp {item['ramp_seconds']}s)" if item.get("status") == "ok" else _na(item))
+                     f"ramp {item['ramp_seconds']}s); RSS {item['rss_before_mb']} -> "
+                     f"{item['rss_after_mb']} -> {item.get('rss_after_disconnect_mb')} MB after "
+                     f"disconnect (+{item.get('kept_after_disconnect_percent')}%)"
+                     if item.get("status") == "ok" else _na(item))
             rows.append((f"idle {count}", who, value))
     for count, triple in (work.get("fan_out") or {}).items():
         for who in ("baseline", "parley"):

@@ -80,3 +80,26 @@ def cookie_of(http):
 def sign_in_all(url, users, concurrency=8):
     with ThreadPoolExecutor(concurrency) as pool:
         return list(pool.map(lambda user: sign_in(url, user), users))
+
+
+def big_reader(services, db_name, base, user_id, topics=10_000, joined=1_000, muted=1_000):
+    """`topics` public topics; `user_id` a member of `joined` of them and muting
+    `muted` (the topic-list scenario "cost flat in data size"), in batches."""
+    from bson import ObjectId
+
+    from models.topic import Topic, TopicMember
+    from models.topic_mute import TopicMute
+    from utils.time import utcnow
+
+    app = _app(services, db_name, base)
+    with app.app_context():
+        owner, now = ObjectId(user_id), utcnow()
+        docs = [Topic.new(title=f"Big {n}", title_lower=f"big {n}", owner_id=owner,
+                          member_count=1, last_activity=now) for n in range(topics)]
+        Topic.collection().insert_many(docs)
+        ids = [doc["_id"] for doc in docs]
+        TopicMember.collection().insert_many(
+            [TopicMember.new(topic_id=tid, user_id=owner, role="member") for tid in ids[:joined]])
+        TopicMute.collection().insert_many(
+            [TopicMute.new(topic_id=tid, user_id=owner) for tid in ids[-muted:]])
+    app.extensions["mongo_client"].close()

@@ -105,11 +105,13 @@ def start_parley(base, services=None, async_mode="gevent", **extra):
                    os.path.join(base, f"parley-{port}.log"), f"http://127.0.0.1:{port}")
 
 
-def start_baseline(base, async_mode="gevent", message_queue=None):
+def start_baseline(base, async_mode="gevent", message_queue=None, rest_redis=None):
     port = devservices.free_port()
     argv = [sys.executable, "-m", "bench.baseline.server", "--port", str(port),
             "--async-mode", async_mode]
     if message_queue:
         argv += ["--message-queue", message_queue]
+    if rest_redis:
+        argv += ["--redis", rest_redis]
     return Process("baseline", argv, dict(os.environ), os.path.join(base, f"baseline-{port}.log"),
                    f"http://127.0.0.1:{port}")

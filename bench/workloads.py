@@ -4,6 +4,7 @@ import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import redis
 import socketio
 
 from bench import clients, seed
@@ -36,6 +37,18 @@ def cold_start(base, runs, services):
 
 # ---------------------------------------------------------------- REST hot reads
 
+def _measured_load(server, path, cookie, concurrency, duration, base):
+    """`_http_load` plus the server's CPU milliseconds per request (steadier than
+    req/s on a shared machine: other jobs' load slows both, not the CPU spent)."""
+    cpu0 = server.cpu()
+    figures = _http_load(server.url, path, cookie, concurrency, duration, base,
+                         processes=1 if concurrency == 1 else 2)
+    requests_served = figures["rps"] * duration
+    figures["cpu_ms_per_request"] = round(1000 * (server.cpu() - cpu0) / requests_served, 3) \
+        if requests_served else None
+    return figures
+
+
 def _http_load(url, path, cookie, concurrency, duration, base, processes):
     jobs = [{"kind": "http", "url": url, "path": path, "cookie": cookie, "duration": duration,
              "concurrency": part} for part in _spread(concurrency, processes)]
@@ -57,19 +70,62 @@ def _spread(total, parts):
     return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
 
 
-def rest_reads(server, users, base, duration, concurrencies=(1, 32)):
-    cookie = seed.cookie_of(seed.sign_in(server.url, users[0]))
-    targets = {"me": "/api/auth/me", "readyz": "/readyz"}
-    results = {}
-    for name, path in targets.items():
-        results[name] = {f"c{c}": _http_load(server.url, path, cookie, c, duration, base,
-                                             processes=1 if c == 1 else 2)
-                         for c in concurrencies}
-    for name, path in _content_paths(server.url, seed.sign_in(server.url, users[0])).items():
-        results[name] = {f"c{c}": _http_load(server.url, path, cookie, c, duration, base,
-                                             processes=1 if c == 1 else 2)
-                         for c in concurrencies}
+def rest_reads(server, users, base, duration, services, async_mode, concurrencies=(1, 16),
+               big=True):
+    """Each hot read at each concurrency, beside the REST floor measured in the
+    same run (bench/baseline/server.py `GET /api/floor`: the same kind of session
+    cookie, a JSON body fetched with one Redis GET; the body is Parley's `me`)."""
+    http = seed.sign_in(server.url, users[0])
+    cookie = seed.cookie_of(http)
+    floor = _rest_floor(base, services, async_mode, http, server, cookie, duration, concurrencies)
+    targets = {"me": "/api/auth/me", "readyz": "/readyz",
+               **_content_paths(server.url, http), **_chat_paths(server.url, http, users[1])}
+    if big:
+        reader = seed.sign_in(server.url, users[1])
+        seed.big_reader(services, "parley_bench", base, users[1]["id"])
+        targets["topic_list_1000_of_10000"] = ("/api/topics?limit=20", seed.cookie_of(reader))
+    results = {"floor": floor}
+    for name, target in targets.items():
+        path, who = target if isinstance(target, tuple) else (target, cookie)
+        results[name] = {}
+        for c in concurrencies:
+            figures = _measured_load(server, path, who, c, duration, base)
+            figures["floor_rps"] = floor[f"c{c}"]["rps"]
+            figures["floor_cpu_ms_per_request"] = floor[f"c{c}"]["cpu_ms_per_request"]
+            figures["ratio"] = round(figures["rps"] / figures["floor_rps"], 2) \
+                if figures["floor_rps"] else None
+            results[name][f"c{c}"] = figures
     return {"status": "ok", **results}
+
+
+def _rest_floor(base, services, async_mode, http, server, cookie, duration, concurrencies):
+    body = http.get(server.url + "/api/auth/me", timeout=30).content
+    sid = http.cookies.get("session")
+    floor = start_baseline(base, async_mode, message_queue=services["redis"],
+                           rest_redis=services["redis"])
+    try:
+        floor.wait_ready()
+        redis.Redis.from_url(services["redis"]).set("floor:" + sid, body)
+        return {f"c{c}": _measured_load(floor, "/api/floor", cookie, c, duration, base)
+                for c in concurrencies}
+    finally:
+        floor.stop()
+
+
+def _chat_paths(url, http, friend):
+    """A group chat with a few messages, a DM conversation, notifications: the
+    chat hot reads."""
+    room = http.post(f"{url}/api/chat-rooms/group", json={"name": "bench reads"}, timeout=30)
+    room.raise_for_status()
+    room_id = room.json()["data"]["id"]
+    for n in range(5):
+        http.post(f"{url}/api/chat-rooms/{room_id}/messages", json={"content": f"m {n}"},
+                  timeout=30).raise_for_status()
+    http.post(f"{url}/api/messages/private", json={"to_user_id": friend["id"], "content": "hi"},
+              timeout=30)  # refused unless friends: the list is read all the same
+    return {"room_history": f"/api/chat-rooms/{room_id}/messages",
+            "conversations": "/api/users/private-messages/conversations",
+            "notifications": "/api/notifications"}
 
 
 def _content_paths(url, http, posts=5, comments=8):
@@ -114,12 +170,16 @@ def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60):
         after = server.rss()
     finally:
         clients.stop_all(workers)
+    time.sleep(5)  # the disconnects are handled and their memory freed
+    released = server.rss()
     per_socket = (after - before) / connected if connected else None
     return {"status": "ok", "sockets": count, "connected": connected,
             "failed": sum(item["failed"] for item in ready),
             "failures": [f for item in ready for f in item["failures"]][:3],
             "ramp_seconds": round(ramp, 1), "rss_before_mb": round(before / 2**20, 1),
             "rss_after_mb": round(after / 2**20, 1),
+            "rss_after_disconnect_mb": round(released / 2**20, 1),
+            "kept_after_disconnect_percent": round(100 * (released - before) / before, 1),
             "kb_per_socket": round(per_socket / 1024, 1) if per_socket else None}
 
 

@@ -17,6 +17,14 @@ def is_blocked_either(user_a, user_b):
                                    {"blocker_id": b, "blocked_id": a}]}) is not None
 
 
+def blockers_between(user_a, user_b):
+    """Which of the two blocked the other: a set of 0, 1 or 2 blocker ids (one query)."""
+    a, b = parse_id(user_a), parse_id(user_b)
+    return {doc["blocker_id"] for doc in Block.find(
+        {"$or": [{"blocker_id": a, "blocked_id": b}, {"blocker_id": b, "blocked_id": a}]},
+        projection={"blocker_id": 1})}
+
+
 def blocked_by_ids(user_id):
     """Ids of users who blocked `user_id` (they must not see or be reached by them)."""
     return [doc["blocker_id"] for doc in Block.find({"blocked_id": parse_id(user_id)},

@@ -5,7 +5,8 @@ report view, policies/report.py). Sending needs a live, unbanned recipient and
 no block either way.
 """
 from models.private_message import conversation_key
-from policies.blocks import is_blocked
+from models.base import parse_id
+from policies.blocks import blockers_between
 from utils.errors import Forbidden, NotFound
 
 
@@ -15,9 +16,10 @@ def send_refusal(sender, recipient):
         return NotFound, "Recipient user not found"
     if recipient.get("is_banned"):
         return Forbidden, "Recipient user is banned"
-    if is_blocked(recipient["_id"], sender["_id"]):
+    blockers = blockers_between(recipient["_id"], sender["_id"])  # both ways, one query
+    if recipient["_id"] in blockers:
         return Forbidden, "This user has blocked you"
-    if is_blocked(sender["_id"], recipient["_id"]):
+    if parse_id(sender["_id"]) in blockers:
         return Forbidden, "You have blocked this user"
     return None
 

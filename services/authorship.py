@@ -5,8 +5,9 @@ username, no picture, no roles. Only the author, per request, gets their own
 id back (so their client knows the item is theirs).
 """
 from models.base import parse_id
-from models.topic import TopicMember
+from models.topic import MODERATOR, OWNER, TopicMember
 from models.user import User
+from services.topic_access import permission_level
 
 DELETED_USER = "Deleted User"
 
@@ -38,6 +39,15 @@ def _fields(doc, user, role):
             "profile_picture": user.get("profile_picture") if user else None,
             "is_anonymous": False, "is_admin": bool(user and user.get("is_admin")),
             "is_owner": role == "owner", "is_moderator": role == "moderator"}
+
+
+def writer_view(model, doc, topic, writer):
+    """The shared view of `doc` just written by `writer` (the signed-in user, at
+    hand): no user query, and the role only for a named author."""
+    role = None
+    if not doc.get("anonymous_identity"):
+        role = {OWNER: "owner", MODERATOR: "moderator"}.get(permission_level(topic, writer))
+    return shared(model, doc, _fields(doc, writer, role))
 
 
 def shared(model, doc, author):

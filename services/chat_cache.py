@@ -18,6 +18,7 @@ from models.chat_room import ChatRoom
 from policies import facts
 from services.periodic import start_periodic
 from utils.cache import dump_doc as _dump
+from utils.cache import script
 from utils.cache import load_doc as _load
 from utils.redis_client import get_redis, key
 from utils.time import utcnow
@@ -82,7 +83,7 @@ def next_seq(stream, seed):
     never reused; SET NX makes concurrent seeders agree."""
     redis = get_redis()
     name = seq_key(stream)
-    value = redis.eval(_INCR_IF_SET, 1, name)  # one round trip on the hot path
+    value = script(_INCR_IF_SET)(keys=[name])  # one round trip (EVALSHA) on the hot path
     if value is None:
         redis.set(name, int(seed()), nx=True)
         value = redis.incr(name)

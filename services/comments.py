@@ -114,9 +114,8 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
     if parent:
         Comment.update(parent["_id"], extra={"$inc": {"reply_count": 1}})
     Post.update(post["_id"], extra={"$inc": {"comment_count": 1}})
-    invalidate_comments(post["_id"])
-    invalidate_posts(topic["_id"])
-    view = _views([comment])[0]
+    invalidate_comments(post["_id"], topic["_id"])
+    view = authorship.writer_view(Comment, comment, topic, user)
     realtime.emit("new_comment", authorship.anonymous_view(view), room=f"post_{post['_id']}")
     _notify(user, topic, post, comment, text, alias)
     return authorship.personal(view, user)
@@ -135,7 +134,7 @@ def _notify(user, topic, post, comment, text, alias):
             author_id, "comment", f"{display} commented on your post", text[:100],
             {"post_id": str(post["_id"]), "post_title": post["title"],
              "comment_id": str(comment["_id"]), "commenter_username": display},
-            sender_id=None if alias else user["_id"])
+            sender_id=None if alias else user["_id"], blocks_checked=True)  # just above
 
 
 def vote_comment(comment_id, user, up):

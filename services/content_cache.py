@@ -31,5 +31,7 @@ def invalidate_posts(topic_id):
     cache.bump(posts_ns(topic_id))
 
 
-def invalidate_comments(post_id):
-    cache.bump(comments_ns(post_id))
+def invalidate_comments(post_id, topic_id=None):
+    """A post's comments changed; with `topic_id`, its topic's post lists too (the
+    comment count), in the same round trip."""
+    cache.bump(comments_ns(post_id), *([posts_ns(topic_id)] if topic_id is not None else []))

@@ -13,8 +13,23 @@ from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.user import User
 from policies.blocks import is_blocked
 from services import email_queue, missed_email, realtime
+from utils import cache
 from utils.errors import NotFound
 from utils.time import utcnow
+
+# The recipient's list and unread count are cached per user (versioned namespace,
+# bumped by every write below: notify, mark read, read all, delete, forget); the
+# TTL bounds what the TTL index's expiry of old notifications can leave stale.
+LIST_TTL = 60
+
+
+def _list_ns(user_id):
+    return f"notifications:{user_id}"
+
+
+def _changed(user_id):
+    cache.bump(_list_ns(user_id))
+
 
 # data key -> item type of the settings that can silence a notification about it
 _ITEM_KEYS = (("topic_id", "topic"), ("post_id", "post"), ("chat_room_id", "chat_room"))
@@ -56,11 +71,14 @@ def _silenced_by_settings(user_id, kind, items):
 
 class NotificationService:
     @staticmethod
-    def should_notify(user_id, kind, data, sender_id=None):
-        """True means deliver."""
-        if sender_id is not None and is_blocked(user_id, sender_id):
+    def should_notify(user_id, kind, data, sender_id=None, recipient=None, blocks_checked=False):
+        """True means deliver. `recipient`: the recipient's user document, when the
+        caller has read it; `blocks_checked`: the caller has refused a block already
+        (each saves a read on the write path)."""
+        if sender_id is not None and not blocks_checked and is_blocked(user_id, sender_id):
             return False
-        recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1}) or {}
+        if recipient is None:
+            recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1}) or {}
         if recipient.get("is_deleted"):
             return False
         if (recipient.get("preferences") or {}).get("notifications_enabled") is False:
@@ -69,16 +87,19 @@ class NotificationService:
                                          _items(kind, data or {}, sender_id))
 
     @classmethod
-    def notify(cls, user_id, kind, title, message, data=None, sender_id=None):
-        """Store and emit one notification; returns it (public shape) or None if suppressed."""
+    def notify(cls, user_id, kind, title, message, data=None, sender_id=None, recipient=None,
+               blocks_checked=False):
+        """Store and emit one notification; returns it (public shape) or None if suppressed.
+        `recipient` and `blocks_checked`: see `should_notify`."""
         data = data or {}
         if sender_id is not None and str(sender_id) == str(user_id):
             return None  # nobody is notified of their own action
-        if not cls.should_notify(user_id, kind, data, sender_id):
+        if not cls.should_notify(user_id, kind, data, sender_id, recipient, blocks_checked):
             return None
         doc = Notification.insert(user_id=parse_id(user_id), type=kind, title=title,
                                   message=message, data=data,
                                   sender_id=parse_id(sender_id) if sender_id else None)
+        _changed(user_id)
         public = notification_view(doc)
         realtime.emit_to_user(user_id, "new_notification", {
             **public, "timestamp": public["created_at"],
@@ -98,12 +119,22 @@ def list_for(user, unread_only, limit, offset):
     query = {"user_id": user["_id"]}
     if unread_only:
         query["is_read"] = False
-    docs = Notification.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
-    return [notification_view(doc) for doc in docs], Notification.count(query)
+
+    def load():
+        docs = Notification.find(query, sort=[("created_at", -1)], skip=offset, limit=limit)
+        return {"items": [notification_view(doc) for doc in docs],
+                "total": Notification.count(query)}
+
+    name = cache.versioned_key(_list_ns(user["_id"]), "list",
+                               cache.digest([bool(unread_only), limit, offset]))
+    page = cache.cached(name, LIST_TTL, load)
+    return page["items"], page["total"]
 
 
 def unread_count(user):
-    return Notification.count({"user_id": user["_id"], "is_read": False})
+    name = cache.versioned_key(_list_ns(user["_id"]), "unread")
+    return cache.cached(name, LIST_TTL, lambda: Notification.count(
+        {"user_id": user["_id"], "is_read": False}))
 
 
 def _own(user, notification_id):
@@ -120,6 +151,7 @@ def mark_read(user, notification_id):
         query, {"$set": {"is_read": True, "read_at": utcnow(), "updated_at": utcnow()}})
     if result.matched_count == 0:
         raise NotFound("Notification not found")
+    _changed(user["_id"])
 
 
 def mark_all_read(user):
@@ -128,16 +160,19 @@ def mark_all_read(user):
         {"user_id": user["_id"], "is_read": False},
         {"$set": {"is_read": True, "read_at": now, "updated_at": now}})
     email_queue.cancel_pending(user["_id"])  # nothing left to email them about
+    _changed(user["_id"])
     return result.modified_count
 
 
 def delete(user, notification_id):
     if Notification.collection().delete_one(_own(user, notification_id)).deleted_count == 0:
         raise NotFound("Notification not found")
+    _changed(user["_id"])
 
 
 def forget_user(user_id):
     Notification.collection().delete_many({"user_id": parse_id(user_id)})
+    _changed(user_id)
 
 
 def aggregated(user, kind, group_by, limit, offset):

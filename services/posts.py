@@ -164,7 +164,7 @@ def create_post(topic_id, user, title, content=None, gif_url=None, use_anonymous
         extra["$addToSet"] = {"tags": {"$each": tags}}
     Topic.update(topic["_id"], set_={"last_activity": utcnow()}, extra=extra)
     invalidate_topic(topic["_id"])
-    view = _views([post])[0]
+    view = authorship.writer_view(Post, post, topic, user)
     realtime.emit("new_post", authorship.anonymous_view(view), room=f"topic_{topic['_id']}")
     notify_mentions(user, text, {"type": "post", "post_id": str(post["_id"]),
                                  "topic_id": str(topic["_id"]), "post_title": title,

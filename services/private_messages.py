@@ -45,7 +45,7 @@ def send(sender, body):
     if created:
         _touch_conversations(doc)
         notify_sent(doc, sender, recipient)
-    return message_view(doc, sender), created
+    return message_view(doc, sender, names={doc["from_user_id"]: sender["username"]}), created
 
 
 def _existing(sender, client_message_id):
@@ -115,7 +115,7 @@ def notify_sent(doc, sender, recipient):
         recipient_id, "message", f"New message from {sender['username']}", _preview(doc),
         data={"from_user_id": str(sender_id), "from_username": sender["username"],
               "message_id": str(doc["_id"]), "preview": _preview(doc)},
-        sender_id=sender_id)
+        sender_id=sender_id, recipient=recipient, blocks_checked=True)  # check_send read both
 
 
 # ----- reading -----

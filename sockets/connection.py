@@ -10,6 +10,7 @@ from models.user import User
 from services import presence
 from services.realtime import user_room
 from sockets.common import disconnect_hooks, on_event
+from utils import memory
 from utils.auth import session_user
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
+    memory.release_soon()  # after a burst of disconnects, the freed memory goes back
     user_id = presence.socket_owner(request.sid)
     if user_id is None:
         return

@@ -12,6 +12,7 @@ from policies import facts
 from tests.chat_helpers import create_group, create_room, make_topic, send
 from utils.auth import CachedUser, _load_user, session_user_key
 from utils.redis_client import get_redis
+from utils.session_store import decode_user, fetch_user
 
 
 @pytest.fixture
@@ -178,8 +179,8 @@ def test_the_cached_user_holds_no_secret_and_still_reads_one(app, auth):
     user, client = auth.signed_in()
     assert client.get("/api/auth/me").status_code == 200
     with app.app_context():
-        raw = get_redis().get(session_user_key(user["_id"]))
-        assert "password_hash" not in raw and str(user["_id"]) in raw
+        raw = decode_user(fetch_user(user["_id"]))
+        assert "password_hash" not in raw and raw["_id"] == user["_id"]
         cached = _load_user(str(user["_id"]))
         assert isinstance(cached, CachedUser)
         assert cached["password_hash"] == user["password_hash"]

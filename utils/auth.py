@@ -1,12 +1,12 @@
 """Who is calling: the signed-in user of this request, and route guards."""
 from functools import wraps
 
-from flask import g, session
+from flask import g, has_request_context, session
 
 from models.user import User
-from utils.cache import cache_key, dump_doc, load_doc
 from utils.errors import Forbidden, Unauthorized
 from utils.redis_client import get_redis
+from utils.session_store import SESSION_USER_PREFIX, decode_user, fetch_user, store_user
 from utils.time import utcnow
 
 # The signed-in user is read on every request and socket event: it is cached in
@@ -19,7 +19,7 @@ _PRIVATE_FIELDS = frozenset(name for name, field in User.fields.items() if field
 
 
 def session_user_key(user_id):
-    return cache_key("session_user", user_id)
+    return SESSION_USER_PREFIX + str(user_id)
 
 
 User.on_write(lambda user_id: get_redis().delete(session_user_key(user_id)))
@@ -52,14 +52,18 @@ class CachedUser(dict):
 
 
 def _load_user(user_id):
-    redis = get_redis()
-    raw = redis.get(session_user_key(user_id))
+    # The session interface fetched the cached user with the session (one round trip).
+    prefetched = getattr(session, "prefetched_user", None) if has_request_context() else None
+    if prefetched is not None and prefetched[0] == user_id:
+        raw = prefetched[1]
+    else:
+        raw = fetch_user(user_id)
     if raw is not None:
-        return CachedUser(load_doc(raw))
+        return CachedUser(decode_user(raw))
     user = User.get(user_id)
     if user is not None:
         public = {name: value for name, value in user.items() if name not in _PRIVATE_FIELDS}
-        redis.set(session_user_key(user_id), dump_doc(public), ex=SESSION_USER_TTL)
+        store_user(user_id, public, SESSION_USER_TTL)
     return user
 
 

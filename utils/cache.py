@@ -15,6 +15,7 @@ import json
 from datetime import timezone
 
 from bson import json_util
+from flask import current_app
 from bson.json_util import JSONMode, JSONOptions
 
 from utils.redis_client import get_redis, key
@@ -42,11 +43,16 @@ def set_json(name, value, ttl=DEFAULT_TTL):
 
 
 def cached(name, ttl, loader):
-    """The cached value of `name`, else `loader()` stored for `ttl` seconds."""
-    value = get_json(name)
-    if value is None:
-        value = loader()
-        set_json(name, value, ttl)
+    """The cached value of `name` (a key, or a `versioned_key`), else `loader()`
+    stored for `ttl` seconds."""
+    if isinstance(name, VersionedKey):
+        name, raw = name.resolve()
+    else:
+        raw = get_redis().get(name)
+    if raw is not None:
+        return json.loads(raw)
+    value = loader()
+    set_json(name, value, ttl)
     return value
 
 
@@ -67,8 +73,47 @@ def bump(*namespaces):
     pipe.execute()
 
 
+# KEYS[1] version key; ARGV[1], ARGV[2] the cache key before and after the version.
+# Returns {version, value or false}: the version read and the page read are one
+# command, so a cached read costs one round trip (not two).
+_VERSIONED_GET = """
+local v = redis.call('GET', KEYS[1]) or '0'
+return {v, redis.call('GET', ARGV[1] .. v .. ARGV[2])}
+"""
+
+
+class VersionedKey:
+    """A key that includes its namespace's current version, resolved lazily by
+    `cached` together with the value (see `_VERSIONED_GET`)."""
+
+    __slots__ = ("namespace", "parts")
+
+    def __init__(self, namespace, parts):
+        self.namespace, self.parts = namespace, parts
+
+    def resolve(self):
+        """(the key at the current version, its value or None), one round trip."""
+        head = cache_key(self.namespace, "v")
+        tail = "".join(f":{part}" for part in self.parts)
+        current, raw = script(_VERSIONED_GET)(
+            keys=[cache_key("version", self.namespace)], args=[head, tail])
+        return f"{head}{current}{tail}", raw
+
+    def __str__(self):
+        return cache_key(self.namespace, f"v{version(self.namespace)}", *self.parts)
+
+
+def script(source):
+    """The app client's registered script for `source` (EVALSHA, loaded on first use)."""
+    scripts = current_app.extensions.setdefault("redis_scripts", {})
+    if source not in scripts:
+        scripts[source] = get_redis().register_script(source)
+    return scripts[source]
+
+
 def versioned_key(namespace, *parts):
-    return cache_key(namespace, f"v{version(namespace)}", *parts)
+    """The key of `parts` under the current version of `namespace` (for `cached`)."""
+    return VersionedKey(namespace, parts)
 
 
 # MongoDB documents as extended JSON: ObjectIds and tz-aware datetimes come back as such.

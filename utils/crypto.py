@@ -1,5 +1,6 @@
 """Hashing, encryption and one-time codes: every secret Parley keeps goes through here."""
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -31,12 +32,15 @@ def verify_password(stored_hash, password):
 
 def _burn():
     try:
-        _hasher.verify(_DUMMY_HASH, "wrong")
+        _hasher.verify(_dummy_hash(), "wrong")
     except VerificationError:
         pass
 
 
-_DUMMY_HASH = _hasher.hash("parley-dummy-password")
+@functools.cache
+def _dummy_hash():
+    # Made on first use, not at import: an argon2 hash costs ~0.3 s of start-up.
+    return _hasher.hash("parley-dummy-password")
 
 
 def _derived_key(purpose):

@@ -1,10 +1,22 @@
 """Logs: JSON (or text) lines carrying the request id; nothing secret goes in."""
+import json
 import logging
 import sys
 import uuid
 
 from flask import g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
+
+
+class AccessLineFormatter(logging.Formatter):
+    """The JSON access line, with the same keys JsonFormatter writes, built
+    directly: it is written once per request, and python-json-logger's generic
+    record walk cost several percent of a cached read."""
+
+    def format(self, record):
+        return json.dumps({"time": self.formatTime(record), "level": record.levelname,
+                           "logger": record.name, "message": record.getMessage(),
+                           "request_id": record.request_id})
 
 
 class RequestIdFilter(logging.Filter):
@@ -26,6 +38,14 @@ def configure_logging(level="INFO", fmt="json"):
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    access = logging.getLogger("parley.access")
+    access.propagate = fmt != "json"
+    access.handlers[:] = []
+    if fmt == "json":
+        access_handler = logging.StreamHandler(sys.stderr)
+        access_handler.addFilter(RequestIdFilter())
+        access_handler.setFormatter(AccessLineFormatter())
+        access.handlers[:] = [access_handler]
     # Per-request lines come from our own hook, without query strings (codes, tokens).
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("engineio.server").setLevel(logging.WARNING)
@@ -44,6 +64,6 @@ def init_request_ids(app):
     @app.after_request
     def log_and_tag(response):
         response.headers["X-Request-ID"] = g.get("request_id", "-")
-        if not request.path.startswith("/socket.io"):
+        if access_log.isEnabledFor(logging.INFO) and not request.path.startswith("/socket.io"):
             access_log.info("%s %s %s", request.method, request.path, response.status_code)
         return response

@@ -1,0 +1,103 @@
+"""Counting the MongoDB and Redis commands a request makes (tests/test_command_counts.py).
+
+- MongoDB: a pymongo CommandListener, registered when this module is imported,
+  which is before the test's app (and so its MongoClient) is created.
+- Redis: a counting connection class installed on the pools of every Redis
+  client of the app (cache, sessions, Socket.IO queue, rate limits). It records
+  each round trip as the list of command names it carried, so a pipeline or a
+  script is one round trip.
+"""
+import threading
+
+from pymongo import monitoring
+from redis.connection import Connection
+
+from extensions import socketio
+
+_recording = threading.local()
+
+
+class _Log:
+    def __init__(self):
+        self.mongo, self.redis, self.mongo_detail = [], [], []
+
+
+class MongoCounter(monitoring.CommandListener):
+    def started(self, event):
+        log = getattr(_recording, "log", None)
+        if log is not None:
+            log.mongo.append(event.command_name)
+            log.mongo_detail.append((event.command_name, event.command.get(event.command_name)))
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+monitoring.register(MongoCounter())
+
+
+class CountingConnection(Connection):
+    def send_command(self, *args, **kwargs):
+        log = getattr(_recording, "log", None)
+        if log is not None:
+            log.redis.append([str(args[0]).upper()])
+        return super().send_command(*args, **kwargs)
+
+    def send_packed_command(self, command, check_health=True):
+        # Pipelines arrive here directly with every command packed (send_command
+        # also ends here, but it has been recorded already).
+        return super().send_packed_command(command, check_health)
+
+    def pack_commands(self, commands):
+        log = getattr(_recording, "log", None)
+        if log is not None:
+            log.redis.append([str(args[0]).upper() for args in commands])
+        return super().pack_commands(commands)
+
+
+def redis_clients(app):
+    """Every Redis client the app holds (the Socket.IO queue's, when it is on)."""
+    clients = [app.extensions["redis"], app.session_interface.client]
+    manager = getattr(getattr(socketio, "server", None), "manager", None)
+    if getattr(manager, "redis", None) is not None:
+        clients.append(manager.redis)
+    window = app.extensions.get("moving_window")
+    storage = getattr(window, "storage", None)
+    if getattr(storage, "storage", None) is not None:
+        clients.append(storage.storage)
+    return clients
+
+
+def install(app):
+    """Make every Redis client of `app` open counting connections from now on."""
+    for client in redis_clients(app):
+        pool = client.connection_pool
+        if pool.connection_class is not CountingConnection:
+            pool.connection_class = CountingConnection
+            pool.reset()  # drops the open connections: new ones are counting ones
+
+
+class Recording:
+    """`with Recording() as rec:` records the commands this thread sends."""
+
+    def __enter__(self):
+        self.log = _recording.log = _Log()
+        return self
+
+    def __exit__(self, *exc):
+        _recording.log = None
+
+    @property
+    def mongo(self):
+        return list(self.log.mongo)
+
+    @property
+    def redis_trips(self):
+        return [list(trip) for trip in self.log.redis]
+
+    @property
+    def redis_commands(self):
+        return [name for trip in self.log.redis for name in trip]

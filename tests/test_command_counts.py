@@ -1,0 +1,194 @@
+"""Command counts of the hot reads and writes: a regression in round trips fails here.
+
+Counted with a pymongo command listener and a counting Redis connection class
+(tests/command_counting.py); no timings. A cached read is the second identical
+request: the first fills the caches."""
+import pytest
+
+from models.user import User
+from tests import command_counting
+from tests.chat_helpers import create_group, send
+from tests.command_counting import Recording
+from tests.content_helpers import make_comment, make_post, make_topic, reply
+from tests.factories import make_friends
+
+
+@pytest.fixture
+def world(app, auth):
+    owner, client = auth.signed_in()
+    friend, friend_client = auth.signed_in()
+    with app.app_context():
+        make_friends(owner, friend)
+    topic = make_topic(client)
+    post = make_post(client, topic["id"])
+    comment = make_comment(client, post["id"])
+    reply(client, comment["id"])
+    room = create_group(client, invited=[friend["_id"]])
+    send(client, room["id"])
+    client.post("/api/messages/private", json={"to_user_id": str(friend["_id"]), "content": "hi"})
+    command_counting.install(app)
+    return {"owner": owner, "client": client, "friend": friend, "friend_client": friend_client,
+            "topic": topic, "post": post, "room": room}
+
+
+READS = {
+    "me": "/api/auth/me",
+    "topic": "/api/topics/{topic}",
+    "topic_list": "/api/topics?limit=20",
+    "posts": "/api/posts/topics/{topic}/posts?limit=20",
+    "comments": "/api/comments/posts/{post}/comments",
+    "room_history": "/api/chat-rooms/{room}/messages",
+    "conversations": "/api/users/private-messages/conversations",
+    "notifications": "/api/notifications",
+}
+
+
+def _url(world, name):
+    return READS[name].format(topic=world["topic"]["id"], post=world["post"]["id"],
+                              room=world["room"]["id"])
+
+
+def cached_read(world, name):
+    client = world["client"]
+    url = _url(world, name)
+    assert client.get(url).status_code == 200
+    with Recording() as rec:
+        response = client.get(url)
+    assert response.status_code == 200, response.get_json()
+    return rec
+
+
+# MongoDB commands a cached read may still make: the caller's permission facts
+# (membership, bans, hidden/muted ids) and the reads that are not cached yet.
+# Issue 11 moves the facts to a per-user cache; lower these when it lands.
+MONGO_CEILING = {
+    "me": [],
+    "topic": ["find"],  # topic_members: the caller's level
+    "topic_list": ["find", "find", "find"],  # memberships, hidden ids, mutes (issue 11)
+    "posts": ["find", "find"],  # the topic (visibility), hidden ids
+    "comments": ["find", "find"],  # the post and its topic (visibility)
+    "room_history": ["find"] * 6,  # room, ban, membership (chat_access), page, authors
+    "conversations": ["find"] * 4 + ["aggregate"],  # not cached
+    "notifications": [],  # cached per user, bumped by every notification write
+}
+
+
+@pytest.mark.parametrize("name", list(READS))
+def test_cached_read_is_at_most_two_redis_commands(world, name):
+    rec = cached_read(world, name)
+    # The session and the signed-in user in one script; the cache version and
+    # the page in another; nothing written back.
+    assert len(rec.redis_commands) <= 2, rec.redis_trips
+    assert set(rec.redis_commands) <= {"EVALSHA"}, rec.redis_trips
+    assert len(rec.mongo) <= len(MONGO_CEILING[name]), rec.log.mongo_detail
+
+
+def test_me_is_one_redis_command_and_no_mongodb(world):
+    rec = cached_read(world, "me")
+    assert rec.redis_commands == ["EVALSHA"] and rec.mongo == []
+
+
+def test_anonymous_request_touches_nothing(world, make_client):
+    client = make_client()
+    with Recording() as rec:
+        assert client.get("/api/auth/me").status_code == 200
+    assert rec.redis_commands == [] and rec.mongo == []
+
+
+def test_unchanged_session_is_not_written_back(world, app):
+    """The session's bytes and expiry are left alone by a read."""
+    store = app.session_interface.client
+    sid = world["client"].get_cookie("session").value
+    before = store.get(f"session:{sid}")
+    rec = cached_read(world, "topic")
+    assert "SET" not in rec.redis_commands and store.get(f"session:{sid}") == before
+    assert store.ttl(f"session:{sid}") > 0
+
+
+def write(world, name):
+    client, topic, post, room = world["client"], world["topic"], world["post"], world["room"]
+    calls = {
+        "post": lambda: client.post(f"/api/posts/topics/{topic['id']}/posts",
+                                    json={"title": "Another", "content": "Body"}),
+        "comment": lambda: client.post(f"/api/comments/posts/{post['id']}/comments",
+                                       json={"content": "More"}),
+        "room_message": lambda: send(client, room["id"], "again"),
+        "dm": lambda: client.post("/api/messages/private",
+                                  json={"to_user_id": str(world["friend"]["_id"]), "content": "yo"}),
+    }
+    calls[name]()  # the first fills the caches a write reads (room facts, session user)
+    with Recording() as rec:
+        response = calls[name]()
+    assert response.status_code == 201, response.get_json()
+    return rec
+
+
+# MongoDB commands per write. post/comment: the topic (and post) read, the ban
+# check and the author's role are permission facts (services/topic_access.py,
+# issue 11), then the insert and the counter update. The DM path is not
+# reworked yet (see issue 12's closing note).
+WRITE_MONGO_CEILING = {"post": 5, "comment": 6, "room_message": 1, "dm": 8}
+WRITE_REDIS_CEILING = {"post": 3, "comment": 3, "room_message": 6, "dm": 3}
+
+
+@pytest.mark.parametrize("name", ["post", "comment", "room_message", "dm"])
+def test_write_command_counts(world, name):
+    rec = write(world, name)
+    assert len(rec.mongo) <= WRITE_MONGO_CEILING[name], rec.log.mongo_detail
+    assert len(rec.redis_trips) <= WRITE_REDIS_CEILING[name], rec.redis_trips
+
+
+def test_write_invalidates_the_cached_read(world):
+    """A post and a comment are seen by the next cached read of their lists."""
+    client, topic, post = world["client"], world["topic"], world["post"]
+    posts_url, comments_url = _url(world, "posts"), _url(world, "comments")
+    before = len(client.get(posts_url).get_json()["data"])
+    make_post(client, topic["id"], title="Fresh")
+    assert len(client.get(posts_url).get_json()["data"]) == before + 1
+    count = _post_in(client.get(posts_url), post["id"])["comment_count"]
+    make_comment(client, post["id"], content="Fresh comment")
+    tree = client.get(comments_url).get_json()["data"]
+    assert any(node["content"] == "Fresh comment" for node in tree)
+    assert _post_in(client.get(posts_url), post["id"])["comment_count"] == count + 1
+
+
+def _post_in(response, post_id):
+    return next(p for p in response.get_json()["data"] if p["id"] == post_id)
+
+
+def test_prefetched_user_is_the_sessions_own(world):
+    """The user read with each session is that session's: alternating callers
+    never get each other's account, and a ban is seen on the next request."""
+    owner, friend = world["owner"], world["friend"]
+    for _ in range(2):
+        assert world["client"].get("/api/auth/me").get_json()["user"]["username"] == \
+            owner["username"]
+        assert world["friend_client"].get("/api/auth/me").get_json()["user"]["username"] == \
+            friend["username"]
+
+
+def test_ban_ends_the_cached_session_user(world, app):
+    assert world["friend_client"].get("/api/auth/me").get_json()["success"]
+    with app.app_context():
+        User.update(world["friend"]["_id"], set_={"is_banned": True})
+    assert world["friend_client"].get("/api/auth/me").get_json()["success"] is False
+
+
+def test_notification_writes_reach_the_cached_list(world):
+    """A new notification, a read mark and a deletion are seen by the next cached read."""
+    client, friend_client = world["client"], world["friend_client"]
+    before = client.get("/api/notifications").get_json()
+    unread = client.get("/api/notifications/unread-count").get_json()["data"]["count"]
+    friend_client.post("/api/messages/private",
+                       json={"to_user_id": str(world["owner"]["_id"]), "content": "ping"})
+    after = client.get("/api/notifications").get_json()
+    assert len(after["data"]) == len(before["data"]) + 1
+    assert client.get("/api/notifications/unread-count").get_json()["data"]["count"] == unread + 1
+    newest = after["data"][0]
+    theirs = [n["id"] for n in friend_client.get("/api/notifications").get_json()["data"]]
+    assert newest["id"] not in theirs  # one user's cached list is never another's
+    assert client.post(f"/api/notifications/{newest['id']}/read").status_code == 200
+    assert client.get("/api/notifications/unread-count").get_json()["data"]["count"] == unread
+    assert client.delete(f"/api/notifications/{newest['id']}").status_code == 200
+    ids = [n["id"] for n in client.get("/api/notifications").get_json()["data"]]
+    assert newest["id"] not in ids

@@ -1,0 +1,97 @@
+"""Server-side sessions in Redis, read in one round trip with the signed-in user.
+
+Flask-Session's Redis interface (cookie, id generation, `regenerate`, msgpack
+format) with two changes that matter on every request:
+
+- Opening a session is ONE Redis command: a script that GETs the session, and,
+  when it is authenticated, the cached signed-in user (utils/auth.py reads it
+  from `session.prefetched_user` instead of a second GET), and renews the
+  session's time to live when it has aged (sliding expiry without a rewrite).
+- A session is written back only when it changed (Flask-Session rewrites it on
+  every request when SESSION_REFRESH_EACH_REQUEST is on, Flask's default).
+"""
+import bson
+from bson.codec_options import CodecOptions
+from flask import current_app
+from flask_session.redis import RedisSessionInterface
+
+from utils.cache import cache_key
+
+# utils/auth.py caches the public fields of a signed-in user under this prefix + id.
+SESSION_USER_PREFIX = cache_key("session_user", "")
+
+# The cached user is BSON (ObjectIds and aware datetimes round-trip; decoding is
+# C code, several times faster than extended JSON on every request).
+_BSON = CodecOptions(tz_aware=True)
+
+# The time to live is renewed once it has dropped this far below the lifetime,
+# so an active session never expires and an idle one expires a lifetime after
+# its last request (give or take this much).
+TTL_RENEW_SLACK = 3600
+
+def decode_user(raw):
+    return bson.decode(raw, codec_options=_BSON)
+
+
+def store_user(user_id, doc, ttl):
+    """Cache a signed-in user's public fields (bytes: through the session client)."""
+    current_app.session_interface.client.set(SESSION_USER_PREFIX + str(user_id),
+                                             bson.encode(doc), ex=ttl)
+
+
+def fetch_user(user_id):
+    """The cached user's raw BSON, or None (when the session did not bring it)."""
+    return current_app.session_interface.client.get(SESSION_USER_PREFIX + str(user_id))
+
+
+# KEYS[1] session key; ARGV[1] user-cache prefix, ARGV[2] lifetime s, ARGV[3] slack s.
+# Returns {session bytes or false, user JSON or false}. The user key is derived
+# from the session's content, which is why this is a script and not a pipeline.
+_OPEN = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {false, false} end
+local lifetime = tonumber(ARGV[2])
+if redis.call('TTL', KEYS[1]) < lifetime - tonumber(ARGV[3]) then
+  redis.call('EXPIRE', KEYS[1], lifetime)
+end
+local ok, data = pcall(cmsgpack.unpack, raw)
+local user = false
+if ok and type(data) == 'table' and data['authenticated'] == true
+   and type(data['user_id']) == 'string' then
+  user = redis.call('GET', ARGV[1] .. data['user_id'])
+end
+return {raw, user}
+"""
+
+
+class PrefetchingRedisSessionInterface(RedisSessionInterface):
+    """See the module docstring. `session.prefetched_user` is `(user_id, raw JSON)`
+    or None."""
+
+    def __init__(self, app, client, key_prefix):
+        super().__init__(app, client=client, key_prefix=key_prefix, use_signer=False,
+                         permanent=app.config.get("SESSION_PERMANENT", False))
+        self._open_script = client.register_script(_OPEN)
+
+    def open_session(self, app, request):
+        sid = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if not sid:
+            return self._new_session()
+        lifetime = int(app.permanent_session_lifetime.total_seconds())
+        raw, user = self._open_script(keys=[self._get_store_id(sid)],
+                                      args=[SESSION_USER_PREFIX, lifetime, TTL_RENEW_SLACK])
+        if raw is None:
+            return self._new_session()
+        session = self.session_class(self.serializer.decode(raw), sid=sid)
+        session.prefetched_user = (session.get("user_id"), user) if user is not None else None
+        return session
+
+    def _new_session(self):
+        session = self.session_class(sid=self._generate_sid(self.sid_length),
+                                     permanent=self.permanent)
+        session.prefetched_user = None
+        return session
+
+    def should_set_storage(self, app, session):
+        # The script renews the time to live; an unchanged session is not rewritten.
+        return session.modified
