@@ -142,7 +142,7 @@ def main():
     settings_reload.load_at_startup(app)
     if app.config["APP_ENV"] == "development":
         with app.app_context():
-            models.create_indexes()
+            models.ensure_indexes()
     runner = Runner(app)
 
     def terminate():

@@ -16,7 +16,8 @@ Timestamp = str  # ISO 8601, UTC
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Built when /api/docs first asks for its JSON Schema, not at start-up (issue 12).
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 class Document(Out):
@@ -224,7 +225,7 @@ class Pagination(Out):
 class ErrorEnvelope(BaseModel):
     """Every refusal (utils/errors.py): `errors` for most screens, `error` for the rest."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
     success: bool = False
     errors: list[str]
     error: str

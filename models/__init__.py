@@ -4,6 +4,7 @@
 `get_db()` returns the database of the current app. Index creation is the
 `flask create-indexes` command (see `create_indexes`).
 """
+import hashlib
 import importlib
 import pkgutil
 from urllib.parse import parse_qs, urlsplit
@@ -62,6 +63,32 @@ def create_indexes():
             model.collection().create_indexes(model.indexes)
             count += len(model.indexes)
     return count
+
+
+# The fingerprint of the declared indexes that `ensure_indexes` last created, kept
+# in the database it describes (dropping the database drops it too).
+INDEX_MARK = {"collection": "parley_meta", "_id": "indexes"}
+
+
+def index_fingerprint():
+    """A digest of every index the models declare (collection, keys and options)."""
+    specs = sorted(repr((model.collection_name, sorted(index.document.items())))
+                   for model in all_models() for index in model.indexes)
+    return hashlib.sha256("\n".join(specs).encode()).hexdigest()
+
+
+def ensure_indexes():
+    """Create the declared indexes unless the database says it already has exactly
+    these (one read instead of one command per collection): `serve.py` in
+    development does this at every start (issue 12, cold start). Returns True when
+    it created them. `flask create-indexes` always creates them."""
+    marks = get_db()[INDEX_MARK["collection"]]
+    fingerprint = index_fingerprint()
+    if marks.find_one({"_id": INDEX_MARK["_id"], "fingerprint": fingerprint}, {"_id": 1}):
+        return False
+    create_indexes()
+    marks.replace_one({"_id": INDEX_MARK["_id"]}, {"fingerprint": fingerprint}, upsert=True)
+    return True
 
 
 @click.command("create-indexes")
