@@ -17,7 +17,7 @@ from utils import body_depth, csrf, unavailable
 from utils.cors_cache import cache_cors_headers
 from utils.errors import register_error_handlers
 from utils.logging_setup import configure_logging, init_request_ids
-from utils.redis_client import create_client
+from utils.redis_client import create_bytes_client, create_client
 from utils.session_store import PrefetchingRedisSessionInterface
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,6 @@ def _init_data_services(app):
 
 
 def _init_web_extensions(app):
-    import redis
-
     app.config.update(
         SESSION_KEY_PREFIX="session:",
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
@@ -71,7 +69,7 @@ def _init_web_extensions(app):
     )
     # Session bytes are msgpack (Flask-Session's format): a client without decoding.
     app.session_interface = PrefetchingRedisSessionInterface(
-        app, redis.Redis.from_url(app.config["REDIS_URL"]), app.config["SESSION_KEY_PREFIX"])
+        app, create_bytes_client(app.config["REDIS_URL"]), app.config["SESSION_KEY_PREFIX"])
     limiter.init_app(app)
     cors.init_app(
         app, origins=app.config["CORS_ORIGINS"], supports_credentials=True,
