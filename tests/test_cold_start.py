@@ -1,8 +1,6 @@
 """Issue 12, behaviour unchanged: schemas are built on first use and still refuse
 what they refused; the indexes are created at a development start only when the
-database lacks exactly these (cold start); Redis pools stay bounded (idle sockets)."""
-import threading
-
+database lacks exactly these (cold start)."""
 import pytest
 from pydantic import Field, field_validator
 from pymongo import IndexModel
@@ -11,7 +9,6 @@ import models
 from models.user import User
 from tests.command_counting import Recording
 from utils.errors import ValidationFailed
-from utils.redis_client import MAX_CONNECTIONS
 from utils.validation import Schema, load
 
 
@@ -76,24 +73,3 @@ def test_ensure_indexes_recreates_them_in_a_dropped_database(app_ctx):
     assert models.ensure_indexes() is True
     assert "username_unique" in {index["name"] for index in User.collection().list_indexes()}
 
-
-def test_a_burst_of_redis_callers_shares_a_bounded_pool(app):
-    """Idle sockets (issue 12): a burst of concurrent callers no longer leaves one
-    pooled Redis connection per caller behind; every caller is still served."""
-    clients = [app.extensions["redis"], app.session_interface.client]
-    results, start = [], threading.Barrier(3 * MAX_CONNECTIONS)
-
-    def call(client):
-        start.wait()
-        results.append(client.eval("redis.call('PING') return 1", 0))
-
-    threads = [threading.Thread(target=call, args=(clients[n % 2],))
-               for n in range(3 * MAX_CONNECTIONS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results == [1] * len(threads)
-    for client in clients:
-        pool = client.connection_pool
-        assert len(pool._connections) <= MAX_CONNECTIONS
