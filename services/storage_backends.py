@@ -19,8 +19,8 @@ import io
 import logging
 import os
 
-from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
-from azure.storage.blob import BlobServiceClient, ContentSettings, ExponentialRetry
+import functools
+from types import SimpleNamespace
 
 from utils.errors import AppError
 
@@ -84,6 +84,17 @@ def _chunks(handle):
             yield chunk
 
 
+@functools.cache
+def azure_sdk():
+    """The Azure SDK, imported the first time the Azure backend is used: it is a
+    fifth of a second of every start-up, and most deployments store on local disk
+    (a third-party import, so no cycle is at stake)."""
+    from azure.core import exceptions
+    from azure.storage import blob
+
+    return SimpleNamespace(blob=blob, errors=exceptions)
+
+
 class AzureBlobStorage:
     """One container of an Azure Blob Storage account (created if missing)."""
 
@@ -92,9 +103,10 @@ class AzureBlobStorage:
     def __init__(self, connection_string, container):
         # The SDK's default retry waits 15 s, then 45 s: a request would hang for a
         # minute on an outage. Two quick retries, then a 503.
-        retry = ExponentialRetry(initial_backoff=0.5, increment_base=2, retry_total=2,
+        sdk = azure_sdk()
+        retry = sdk.blob.ExponentialRetry(initial_backoff=0.5, increment_base=2, retry_total=2,
                                  random_jitter_range=0.5)
-        service = BlobServiceClient.from_connection_string(
+        service = sdk.blob.BlobServiceClient.from_connection_string(
             connection_string, connection_timeout=5, read_timeout=30, retry_policy=retry,
             max_single_put_size=4 * 1024 * 1024, max_block_size=4 * 1024 * 1024)
         self.container = service.get_container_client(container)
@@ -108,7 +120,7 @@ class AzureBlobStorage:
             return
         try:
             self.container.create_container()
-        except ResourceExistsError:
+        except azure_sdk().errors.ResourceExistsError:
             pass
         self._container_ready = True
 
@@ -117,13 +129,13 @@ class AzureBlobStorage:
             self._ensure_container()
             self._blob(key).upload_blob(
                 _stream(data), overwrite=True,
-                content_settings=ContentSettings(content_type=content_type))
+                content_settings=azure_sdk().blob.ContentSettings(content_type=content_type))
 
     def open(self, key):
         with _azure_errors():
             try:
                 downloader = self._blob(key).download_blob()
-            except ResourceNotFoundError:
+            except azure_sdk().errors.ResourceNotFoundError:
                 raise FileMissing(key) from None
         return downloader.chunks()
 
@@ -134,7 +146,7 @@ class AzureBlobStorage:
         with _azure_errors():
             try:
                 self._blob(key).delete_blob()
-            except ResourceNotFoundError:
+            except azure_sdk().errors.ResourceNotFoundError:
                 pass
 
     def exists(self, key):
@@ -149,8 +161,9 @@ class _azure_errors:
         return self
 
     def __exit__(self, kind, exc, tb):
-        if exc is not None and isinstance(exc, AzureError) and not isinstance(
-                exc, ResourceNotFoundError):
+        errors = azure_sdk().errors
+        if exc is not None and isinstance(exc, errors.AzureError) and not isinstance(
+                exc, errors.ResourceNotFoundError):
             log.warning("Azure Blob Storage failed: %s", type(exc).__name__)
             raise StorageUnavailable() from None
         return False
