@@ -2,8 +2,8 @@
 
 A user's facts are small: their topic roles, pending topic invitations, topic
 bans, chat-room roles, chat-room bans, hidden items and topic mutes. They are
-read as ONE Redis key per user (`facts:user:<id>`), memoised for the rest of
-the request (`flask.g`), and loaded from MongoDB (one indexed find per
+read as ONE Redis key per user (`facts:user:<id>`; the caller's own comes with
+the session, utils/session_store.py), memoised for the rest of the request (`flask.g`), and loaded from MongoDB (one indexed find per
 collection) only when the key is missing. So a cached read costs one Redis
 GET and no MongoDB command, whatever the page shows, and the hot path (send a
 message, list topics) and the slow path (a moderator action) ask the same
@@ -24,7 +24,8 @@ from models.topic import Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
 from utils.cache import dump_doc, load_doc
-from utils.redis_client import get_redis, key
+from utils.redis_client import get_redis
+from utils.session_store import FACTS_PREFIX, take_prefetched_facts
 from utils.time import utcnow
 
 USER_TTL = 120
@@ -34,7 +35,7 @@ MAX_ROWS = 5000
 
 
 def facts_key(user_id):
-    return key("facts", "user", str(user_id))
+    return FACTS_PREFIX + str(user_id)
 
 
 class Facts:
@@ -105,7 +106,10 @@ def for_id(user_id):
     name = str(user_id)
     if memo is not None and name in memo:
         return memo[name]
-    raw = get_redis().get(facts_key(name))
+    # The session script brought the caller's facts with the session (no GET of our own).
+    raw = take_prefetched_facts(name)
+    if raw is None:
+        raw = get_redis().get(facts_key(name))
     if raw is None:
         data = _load(parse_id(user_id))
         get_redis().set(facts_key(name), dump_doc(data), ex=USER_TTL)
@@ -124,6 +128,7 @@ def invalidate(*user_ids):
         return
     memo = _memo()
     for name in ids:
+        take_prefetched_facts(name)  # the copy read with the session is stale now
         if memo is not None:
             memo.pop(name, None)
     get_redis().delete(*[facts_key(name) for name in ids])
