@@ -4,14 +4,11 @@ Every write that changes what one of these reads returns calls the matching
 `invalidate_*` after it commits. Cached values hold only what every caller
 sees; each caller's level, vote flags and visibility are applied per request.
 """
+from policies.documents import topic_ns
 from utils import cache
 
 TOPIC_LIST = "topics"
 TTL = 300
-
-
-def topic_ns(topic_id):
-    return f"topic:{topic_id}"
 
 
 def posts_ns(topic_id):
@@ -23,7 +20,8 @@ def comments_ns(post_id):
 
 
 def invalidate_topic(topic_id):
-    """The topic itself changed (counters, settings, roles): its page and every list."""
+    """The topic itself changed (counters, settings, roles): its page, its cached
+    document (policies/documents.py) and every list."""
     cache.bump(TOPIC_LIST, topic_ns(topic_id), posts_ns(topic_id))
 
 
