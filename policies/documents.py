@@ -30,8 +30,9 @@ def post_topic_key(post_id):
     return cache.cache_key("post_topic", str(post_id))
 
 
-# The topic of the post whose `post_topic_key` is the first key of a `cache.prefetch`.
-TOPIC_OF_POST = cache.versioned_key(topic_ns(cache.REF), "doc")
+# The topic whose id is the value of the first key of a `cache.prefetch` (a post's
+# `post_topic_key`, a room's `chat_cache.room_topic_key`).
+TOPIC_OF_REF = cache.versioned_key(topic_ns(cache.REF), "doc")
 
 
 def topic(topic_id, include_deleted=False):

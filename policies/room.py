@@ -165,6 +165,10 @@ def readable_room_or_404(room_id, user):
     room = ChatRoom.get(room_id)
     if room is None:
         raise NotFound("Chat room not found")
+    check_read(room, user)
+    return room
+
+
+def check_read(room, user):
     if not can_read(room, user):
         raise Forbidden("You are not a member of this chat room")
-    return room

@@ -75,7 +75,7 @@ def comment_tree(post_id, user, sort_by="top", limit=100):
     name = cache.versioned_key(comments_ns(oid), cache.digest([sort, limit]))
     # The post's topic id, that topic (visibility) and the page in one command; deleted
     # posts keep their thread, so only the post's existence and its topic matter.
-    cache.prefetch(documents.post_topic_key(oid), documents.TOPIC_OF_POST, name)
+    cache.prefetch(documents.post_topic_key(oid), documents.TOPIC_OF_REF, name)
     topic_id = documents.topic_id_of_post(oid)
     topic = documents.topic(topic_id, include_deleted=True) if topic_id else None
     if not post_policy.can_view(None, topic, user):

@@ -29,6 +29,16 @@ def invalidate_posts(topic_id):
     cache.bump(posts_ns(topic_id))
 
 
+def conversations_ns(user_id):
+    return f"conversations:{user_id}"
+
+
+def invalidate_conversations(*user_ids):
+    """A user's DM conversation list changed (a DM sent, read, unsent, deleted or
+    restored for them, a conversation hidden or muted). Their own view: per user."""
+    cache.bump(*[conversations_ns(u) for u in dict.fromkeys(user_ids) if u is not None])
+
+
 def invalidate_comments(post_id, topic_id=None):
     """A post's comments changed; with `topic_id`, its topic's post lists too (the
     comment count), in the same round trip."""

@@ -117,13 +117,13 @@ class VersionedKey:
 # Several cached values in one command. ARGV holds 4 fields per key: kind, a, b, c.
 # 'p': the plain key a. 'v': version key a, value key b .. version .. c. 'r': like 'v'
 # once '{ref}' in a and b is replaced by the value of the first key (a plain key
-# holding an id: a post's topic), skipped when that is missing.
+# holding an id: a post's or a room's topic), skipped when that is missing or empty.
 # Returns {resolved key, value or false} per key.
 _PREFETCH = """
 local out, ref = {}, false
 for i = 1, #ARGV, 4 do
   local kind, a, b, c = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  if kind == 'r' and ref then
+  if kind == 'r' and ref and ref ~= '' then
     a = string.gsub(a, '{ref}', ref)
     b = string.gsub(b, '{ref}', ref)
     kind = 'v'
@@ -166,7 +166,7 @@ def prefetch(*names):
     for n, name in enumerate(names):
         resolved, raw = found[2 * n], found[2 * n + 1]
         if isinstance(name, VersionedKey) and REF in name.namespace:
-            if ref is None:
+            if not ref:
                 continue
             name = VersionedKey(name.namespace.replace(REF, ref), name.parts)
         memo[_identity(name)] = (resolved, raw)
