@@ -1,7 +1,9 @@
 """The one loader of the per-user facts every policy decides from.
 
 A user's facts are small: their topic roles, pending topic invitations, topic
-bans, chat-room roles, chat-room bans, hidden items and topic mutes. They are
+bans, chat-room roles, chat-room bans, hidden items, topic mutes, blocks (by
+them and of them) and notification silences (mutes, unfollowed rooms, silenced
+items: what `services/notifications.should_notify` asks). They are
 read as ONE Redis key per user (`facts:user:<id>`; the caller's own comes with
 the session, utils/session_store.py), memoised for the rest of the request (`flask.g`), and loaded from MongoDB (one indexed find per
 collection) only when the key is missing. So a cached read costs one Redis
@@ -11,15 +13,18 @@ question of the same data.
 
 Every write that changes one of these facts calls `invalidate(user_id)` right
 after it commits (topics, topic_moderation, topic_invitations, chat_rooms via
-chat_cache.invalidate_facts, content_settings). USER_TTL only bounds how long
+chat_cache.invalidate_facts, content_settings, notification_settings, blocks:
+both users). USER_TTL only bounds how long
 a missed invalidation could last. The admin flag is not cached here: it comes
 with the session's user document.
 """
 from flask import g, has_request_context
 
 from models.base import parse_id
+from models.block import Block
 from models.chat_room import ChatRoomBan, ChatRoomMember
 from models.content_setting import ContentSetting
+from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.topic import Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
@@ -50,6 +55,9 @@ class Facts:
         self.room_bans = set(data["room_bans"])
         self.hidden = data["hidden"]
         self.topic_mutes = data["topic_mutes"]
+        self.blocked = set(data["blocked"])
+        self.blocked_by = set(data["blocked_by"])
+        self.silences = data["silences"]
 
     def topic_role(self, topic_id):
         return self.topic_roles.get(str(topic_id))
@@ -84,6 +92,27 @@ class Facts:
     def hidden_ids(self, item_type):
         return [parse_id(i) for i in self.hidden.get(item_type, ())]
 
+    def has_blocked(self, user_id):
+        return str(user_id) in self.blocked
+
+    def is_blocked_by(self, user_id):
+        return str(user_id) in self.blocked_by
+
+    def silenced(self, kind, items):
+        """Does one of this user's settings silence a `kind` notification about `items`
+        ((item_type, id) pairs)? A mute, an unfollowed room (for room messages) or a
+        content silence; a mention, addressed to one person, passes all but a silence."""
+        wanted = {(item_type, str(item_id)) for item_type, item_id in items}
+        now = utcnow()
+        for item_type, item_id, how, until in self.silences:
+            if (item_type, item_id) not in wanted or (until is not None and until <= now):
+                continue
+            if how == "silenced" or (kind != "mention" and how == MUTE):
+                return True
+            if how == FOLLOW and kind == "chatroom_message" and item_type == "chat_room":
+                return True
+        return False
+
     def muted_topics(self):
         """Ids (strings) of the topics whose notifications this user muted, still in force."""
         now = utcnow()
@@ -91,7 +120,8 @@ class Facts:
 
 
 NOBODY = Facts({"topics": {}, "private_topics": [], "invited": [], "topic_bans": [],
-                "rooms": {}, "room_bans": [], "hidden": {}, "topic_mutes": {}})
+                "rooms": {}, "room_bans": [], "hidden": {}, "topic_mutes": {},
+                "blocked": [], "blocked_by": [], "silences": []})
 
 
 def of(user):
@@ -146,6 +176,11 @@ def invalidate_topic_members(topic_id):
     invalidate(*batch)
 
 
+# A block inserted anywhere (services/blocks.py upserts and invalidates itself) changes
+# both users' facts.
+Block.on_insert(lambda doc: invalidate(doc["blocker_id"], doc["blocked_id"]))
+
+
 def _memo():
     """The per-request memo (none outside a request: a long task must not keep stale facts)."""
     if not has_request_context():
@@ -176,7 +211,24 @@ def _load(oid):
         "hidden": hidden,
         "topic_mutes": {str(m["topic_id"]): m.get("until")
                         for m in TopicMute.find(by_user, limit=MAX_ROWS)},
+        "blocked": [str(b["blocked_id"]) for b in Block.find(
+            {"blocker_id": oid}, limit=MAX_ROWS, projection={"blocked_id": 1})],
+        "blocked_by": [str(b["blocker_id"]) for b in Block.find(
+            {"blocked_id": oid}, limit=MAX_ROWS, projection={"blocker_id": 1})],
+        "silences": _silences(oid),
     }
+
+
+def _silences(oid):
+    """[item_type, item_id, how, until] of every notification silence of the user:
+    mutes ("mute"), unfollowed items ("follow": following is False), content silences."""
+    rows = [[m["item_type"], str(m["item_id"]), MUTE, m.get("until")] for m in
+            NotificationSetting.find({"user_id": oid, "kind": MUTE}, limit=MAX_ROWS)]
+    rows += [[f["item_type"], str(f["item_id"]), FOLLOW, None] for f in NotificationSetting.find(
+        {"user_id": oid, "kind": FOLLOW, "following": False}, limit=MAX_ROWS)]
+    rows += [[s["item_type"], str(s["item_id"]), "silenced", s.get("until")] for s in
+             ContentSetting.find({"user_id": oid, "setting": "silenced"}, limit=MAX_ROWS)]
+    return rows
 
 
 def _invite_only(topic_ids):

@@ -115,6 +115,12 @@ def next_seq(stream, seed):
     return int(value)
 
 
+def current_seq(stream, seed):
+    """The last seq handed out in `stream` (the Redis counter, else `seed()`)."""
+    value = get_redis().get(seq_key(stream))
+    return int(value) if value is not None else int(seed())
+
+
 # ----- last_activity / message_count, folded out of the hot path -----
 
 def pending_key(room_id):

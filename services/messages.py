@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from models.base import parse_id
 from models.chat_room import MODERATOR, ROLE_LEVEL, ChatRoom, ChatRoomMember
 from models.message import Counter, Message
+from models.private_message import PrivateMessage
 from models.topic import Topic, TopicMember
 from models.user import User
 from policies import documents
@@ -52,22 +53,28 @@ def check_send_rate(user):
 
 
 def next_seq(stream):
-    """The stream's next seq. Rooms and topics: a Redis INCR (no MongoDB round trip),
-    seeded from the highest seq stored when the counter key is missing. Other streams
-    (DMs, whose clear-history reads the counter) keep the MongoDB counter."""
-    if stream.startswith(("room:", "topic:")):
-        return chat_cache.next_seq(stream, lambda: _highest_seq(stream))
-    return Counter.next_value(stream)
+    """The stream's next seq ("room:<id>", "topic:<id>", "dm:<pair>"): a Redis INCR (no
+    MongoDB round trip), seeded from the highest seq handed out when the counter key
+    is missing, so a seq is never reused."""
+    return chat_cache.next_seq(stream, lambda: _highest_seq(stream))
+
+
+def current_seq(stream):
+    """The highest seq handed out so far (a DM clear-history hides up to it)."""
+    return chat_cache.current_seq(stream, lambda: _highest_seq(stream))
 
 
 def _highest_seq(stream):
-    """The highest seq handed out in `stream` ("room:<id>" or "topic:<id>"): the stored
-    messages' (deleted ones too) and the old MongoDB counter's, whichever is higher."""
+    """The highest seq handed out in `stream`: the stored messages' (deleted ones too)
+    and the old MongoDB counter's, whichever is higher."""
     kind, _, place = stream.partition(":")
-    query = ({"chat_room_id": parse_id(place)} if kind == "room"
-             else {"topic_id": parse_id(place), "chat_room_id": None})
-    last = Message.find_one(query, include_deleted=True, sort=[("seq", DESCENDING)],
-                            projection={"seq": 1})
+    if kind == "dm":
+        model, query = PrivateMessage, {"conversation_key": place}
+    else:
+        model, query = Message, ({"chat_room_id": parse_id(place)} if kind == "room"
+                                 else {"topic_id": parse_id(place), "chat_room_id": None})
+    last = model.find_one(query, include_deleted=True, sort=[("seq", DESCENDING)],
+                          projection={"seq": 1})
     counter = Counter.get(stream)
     return max(last["seq"] if last else 0, counter["value"] if counter else 0)
 

@@ -10,6 +10,7 @@ from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.post import Post
 from models.topic import Topic
 from models.user import User
+from policies import facts
 from services.chat_access import can_read, readable_room_or_404
 from services.content_cache import invalidate_conversations
 from services.posts import visible_post_or_404
@@ -33,10 +34,12 @@ def _key(user, kind, item_type, oid):
 
 def _upsert(user, kind, item_type, oid, values):
     now = utcnow()
-    return NotificationSetting.collection().find_one_and_update(
+    doc = NotificationSetting.collection().find_one_and_update(
         _key(user, kind, item_type, oid),
         {"$set": {**values, "updated_at": now}, "$setOnInsert": {"created_at": now}},
         upsert=True, return_document=ReturnDocument.AFTER)
+    facts.invalidate(user["_id"])  # the facts hold the notification silences
+    return doc
 
 
 def check_item(item_type, item_id, user):
@@ -129,6 +132,7 @@ def mute(user, item_type, item_id, minutes=FOREVER):
     if minutes == 0:
         oid = _undo_id(user, MUTE, item_type, item_id)
         NotificationSetting.collection().delete_one(_key(user, MUTE, item_type, oid))
+        facts.invalidate(user["_id"])
     else:
         oid = check_item(item_type, item_id, user)
         until = None if minutes == FOREVER else utcnow() + timedelta(minutes=minutes)
@@ -183,6 +187,7 @@ def muted(user, item_type, limit, offset):
 
 def forget_user(user_id):
     NotificationSetting.collection().delete_many({"user_id": parse_id(user_id)})
+    facts.invalidate(user_id)
     invalidate_conversations(user_id)
 
 

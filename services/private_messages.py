@@ -12,7 +12,6 @@ from pymongo.errors import DuplicateKeyError
 
 from models.base import to_json_safe
 from models.conversation import Conversation
-from models.message import Counter
 from models.private_message import PrivateMessage, conversation_key
 from models.user import User
 from policies import message as message_policy
@@ -20,11 +19,12 @@ from services import notification_settings, realtime
 from services.content_cache import conversations_ns, invalidate_conversations
 from services.file_storage import store_attachments
 from services.history_cursor import cursor_seq
-from services.messages import check_send_rate, message_content, next_seq
+from services.messages import check_send_rate, current_seq, message_content, next_seq
 from services.notifications import NotificationService
 # get_private_message_for_admin: re-exported (the admin report view of a DM lives in reports).
 from services.reports import get_private_message_for_admin, report_content  # noqa: F401
 from utils import cache
+from utils.auth import user_by_id
 from utils.errors import Forbidden, NotFound
 from utils.time import utcnow
 
@@ -36,8 +36,10 @@ CONVERSATIONS_TTL = 60
 # ----- sending -----
 
 def check_send(sender, to_user_id):
-    """The recipient, if `sender` may message them (the DM policy decides)."""
-    return message_policy.check_send(sender, User.get(to_user_id))
+    """The recipient, if `sender` may message them (the DM policy decides). The recipient
+    comes from the signed-in-user cache (dropped by every write of the user: a ban or a
+    deletion is seen at once)."""
+    return message_policy.check_send(sender, user_by_id(to_user_id))
 
 
 def send(sender, body):
@@ -334,7 +336,7 @@ def delete_conversation_for_me(user, other_user_id):
     """Hide the whole conversation for the caller only; the other party keeps it."""
     other = _other_or_404(other_user_id)
     pair = conversation_key(user["_id"], other["_id"])
-    counter = Counter.collection().find_one({"_id": f"dm:{pair}"}) or {"value": 0}
+    counter = {"value": current_seq(f"dm:{pair}")}
     cleared = _state(user, other).get("cleared_through_seq", 0)
     hidden = PrivateMessage.count({"conversation_key": pair,
                                    "seq": {"$gt": cleared, "$lte": counter["value"]}})

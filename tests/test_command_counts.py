@@ -127,10 +127,14 @@ def write(world, name):
 # MongoDB commands per write. post: the topic (read fresh: every post bumps it),
 # the insert, the topic's counters. comment: the post, the insert, the post's
 # counter (its topic comes from the cached document). The ban check and the
-# author's role come from the facts. The DM path is not reworked yet.
-WRITE_MONGO_CEILING = {"post": 3, "comment": 3, "room_message": 1, "dm": 9}
-# Round trips; comment: + the topic's cached document.
-WRITE_REDIS_CEILING = {"post": 3, "comment": 4, "room_message": 6, "dm": 6}
+# author's role come from the facts. DM: the insert, both conversation rows, the
+# notification (the recipient from the user cache, blocks and the recipient's
+# notification silences from the facts, the seq from Redis).
+WRITE_MONGO_CEILING = {"post": 3, "comment": 3, "room_message": 1, "dm": 3}
+# Round trips; comment: + the topic's cached document. DM: session, recipient,
+# rate limit, seq, both conversation lists, recipient's facts, their notification
+# list, presence, missed-email queue.
+WRITE_REDIS_CEILING = {"post": 3, "comment": 4, "room_message": 6, "dm": 9}
 
 
 @pytest.mark.parametrize("name", ["post", "comment", "room_message", "dm"])
@@ -263,3 +267,29 @@ def test_conversations_cache_follows_writes(world):
     assert client.delete(f"/api/users/private-messages/{friend_id}").status_code == 200
     assert _conversation(client, friend_id) is None
     assert _conversation(friend_client, owner_id) is not None
+
+
+def test_block_and_mute_reach_the_cached_facts_at_once(world):
+    """The DM check and the notification silences read the users' cached facts:
+    a block, an unblock and a mute through the API are seen by the very next DM."""
+    client, friend_client = world["client"], world["friend_client"]
+    owner_id, friend_id = world["owner"]["_id"], world["friend"]["_id"]
+
+    def dm(sender, to):
+        return sender.post("/api/messages/private", json={"to_user_id": str(to), "content": "k"})
+
+    def notified():
+        return client.get("/api/notifications/unread-count").get_json()["data"]["count"]
+
+    assert dm(friend_client, owner_id).status_code == 201  # both users' facts now cached
+    assert friend_client.post(f"/api/users/{owner_id}/block").status_code == 200
+    assert dm(client, friend_id).get_json()["errors"] == ["This user has blocked you"]
+    assert dm(friend_client, owner_id).get_json()["errors"] == ["You have blocked this user"]
+    assert friend_client.delete(f"/api/users/{owner_id}/unblock").status_code == 200
+    before = notified()
+    assert dm(friend_client, owner_id).status_code == 201
+    assert notified() == before + 1
+    assert client.post(f"/api/users/private-messages/{friend_id}/mute",
+                       json={"minutes": -1}).status_code == 200
+    assert dm(friend_client, owner_id).status_code == 201
+    assert notified() == before + 1  # muted: stored, not notified
