@@ -18,6 +18,8 @@ both users). USER_TTL only bounds how long
 a missed invalidation could last. The admin flag is not cached here: it comes
 with the session's user document.
 """
+from collections import OrderedDict
+
 from flask import g, has_request_context
 
 from models.base import parse_id
@@ -37,6 +39,12 @@ USER_TTL = 120
 # A user belonging to more than this many topics or rooms is cut off (the
 # previous per-request reads had the same bound).
 MAX_ROWS = 5000
+# Decoded facts of the largest docs, per process, keyed by their exact stored text:
+# a user in thousands of topics is decoded once per change, not once per request
+# (the key is the content, so a changed doc is a new entry; nothing to invalidate).
+DECODED_MIN_BYTES = 4096
+DECODED_MAX = 32
+_decoded = OrderedDict()
 
 
 def facts_key(user_id):
@@ -58,6 +66,7 @@ class Facts:
         self.blocked = set(data["blocked"])
         self.blocked_by = set(data["blocked_by"])
         self.silences = data["silences"]
+        self._hidden_ids = {}
 
     def topic_role(self, topic_id):
         return self.topic_roles.get(str(topic_id))
@@ -90,7 +99,19 @@ class Facts:
         return sorted(parse_id(t) for t in self.topic_bans)
 
     def hidden_ids(self, item_type):
-        return [parse_id(i) for i in self.hidden.get(item_type, ())]
+        """ObjectIds (built once per decoded doc: a large one is shared across requests;
+        callers must not change the list)."""
+        if item_type not in self._hidden_ids:
+            self._hidden_ids[item_type] = [parse_id(i) for i in self.hidden.get(item_type, ())]
+        return self._hidden_ids[item_type]
+
+    def topic_muted(self, topic_id):
+        """Are this topic's notifications muted (still in force)?"""
+        tid = str(topic_id)
+        if tid not in self.topic_mutes:
+            return False
+        until = self.topic_mutes[tid]
+        return until is None or until > utcnow()
 
     def has_blocked(self, user_id):
         return str(user_id) in self.blocked
@@ -143,9 +164,9 @@ def for_id(user_id):
     if raw is None:
         data = _load(parse_id(user_id))
         get_redis().set(facts_key(name), dump_doc(data), ex=USER_TTL)
+        facts = Facts(data)
     else:
-        data = load_doc(raw)
-    facts = Facts(data)
+        facts = _decode(raw)
     if memo is not None:
         memo[name] = facts
     return facts
@@ -179,6 +200,20 @@ def invalidate_topic_members(topic_id):
 # A block inserted anywhere (services/blocks.py upserts and invalidates itself) changes
 # both users' facts.
 Block.on_insert(lambda doc: invalidate(doc["blocker_id"], doc["blocked_id"]))
+
+
+def _decode(raw):
+    """Facts of a stored doc; the large ones from the per-process copy when unchanged."""
+    if len(raw) < DECODED_MIN_BYTES:
+        return Facts(load_doc(raw))
+    facts = _decoded.get(raw)
+    if facts is None:
+        facts = _decoded[raw] = Facts(load_doc(raw))
+        if len(_decoded) > DECODED_MAX:
+            _decoded.popitem(last=False)
+    else:
+        _decoded.move_to_end(raw)
+    return facts
 
 
 def _memo():

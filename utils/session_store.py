@@ -24,7 +24,8 @@ from utils.redis_client import key
 # utils/auth.py caches the public fields of a signed-in user under this prefix + id.
 SESSION_USER_PREFIX = cache_key("session_user", "")
 # policies/facts.py keeps each user's permission facts under this prefix + id.
-FACTS_PREFIX = key("facts", "user", "")
+# ("v2": the facts gained blocks and notification silences; an older copy lacks them.)
+FACTS_PREFIX = key("facts", "v2", "user", "")
 
 # The cached user is BSON (ObjectIds and aware datetimes round-trip; decoding is
 # C code, several times faster than extended JSON on every request).
