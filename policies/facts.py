@@ -206,13 +206,10 @@ def _decode(raw):
     """Facts of a stored doc; the large ones from the per-process copy when unchanged."""
     if len(raw) < DECODED_MIN_BYTES:
         return Facts(load_doc(raw))
-    facts = _decoded.get(raw)
-    if facts is None:
-        facts = _decoded[raw] = Facts(load_doc(raw))
-        if len(_decoded) > DECODED_MAX:
-            _decoded.popitem(last=False)
-    else:
-        _decoded.move_to_end(raw)
+    facts = _decoded.pop(raw, None) or Facts(load_doc(raw))
+    _decoded[raw] = facts  # the most recently used last
+    while len(_decoded) > DECODED_MAX:
+        _decoded.popitem(last=False)
     return facts
 
 
