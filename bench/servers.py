@@ -86,7 +86,7 @@ def parley_env(port, base, services=None, async_mode="gevent", db_name="parley_b
         "LOG_LEVEL": "WARNING", "LOG_FORMAT": "text", "MONGO_DB_NAME": db_name,
         "VAR_DIR": os.path.join(base, f"var-{port}"), "SOCKETIO_MESSAGE_QUEUE": "1",
         # One sender sends up to 80 messages/s: the per-user chat send limit is out of
-        # reach (0 is refused by config since issue 11: it must be at least 1).
+        # reach (config.py refuses 0 since the settings table checks it).
         "CHAT_SEND_LIMIT": "1000000",
     })
     if services:

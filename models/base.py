@@ -94,6 +94,8 @@ class BaseModel:
         doc = cls.new(**values)
         result = cls.collection().insert_one(doc)
         doc["_id"] = result.inserted_id
+        for hook in BaseModel._insert_hooks.get(cls.collection_name, ()):
+            hook(doc)
         return doc
 
     # ----- reading -----
@@ -170,6 +172,13 @@ class BaseModel:
     # collection, so caches of single documents (utils/auth's signed-in user) drop
     # their copy. Writes that bypass update/delete must invalidate by themselves.
     _write_hooks: dict = {}
+    # Callbacks run with the new document after `insert` (caches derived from several
+    # documents, such as policies/facts.py's blocks, drop what it changes).
+    _insert_hooks: dict = {}
+
+    @classmethod
+    def on_insert(cls, hook):
+        BaseModel._insert_hooks.setdefault(cls.collection_name, []).append(hook)
 
     @classmethod
     def on_write(cls, hook):

@@ -1,9 +1,11 @@
 """The one loader of the per-user facts every policy decides from.
 
 A user's facts are small: their topic roles, pending topic invitations, topic
-bans, chat-room roles, chat-room bans, hidden items and topic mutes. They are
-read as ONE Redis key per user (`facts:user:<id>`), memoised for the rest of
-the request (`flask.g`), and loaded from MongoDB (one indexed find per
+bans, chat-room roles, chat-room bans, hidden items, topic mutes, blocks (by
+them and of them) and notification silences (mutes, unfollowed rooms, silenced
+items: what `services/notifications.should_notify` asks). They are
+read as ONE Redis key per user (`facts:user:<id>`; the caller's own comes with
+the session, utils/session_store.py), memoised for the rest of the request (`flask.g`), and loaded from MongoDB (one indexed find per
 collection) only when the key is missing. So a cached read costs one Redis
 GET and no MongoDB command, whatever the page shows, and the hot path (send a
 message, list topics) and the slow path (a moderator action) ask the same
@@ -11,30 +13,42 @@ question of the same data.
 
 Every write that changes one of these facts calls `invalidate(user_id)` right
 after it commits (topics, topic_moderation, topic_invitations, chat_rooms via
-chat_cache.invalidate_facts, content_settings). USER_TTL only bounds how long
+chat_cache.invalidate_facts, content_settings, notification_settings, blocks:
+both users). USER_TTL only bounds how long
 a missed invalidation could last. The admin flag is not cached here: it comes
 with the session's user document.
 """
+from collections import OrderedDict
+
 from flask import g, has_request_context
 
 from models.base import parse_id
+from models.block import Block
 from models.chat_room import ChatRoomBan, ChatRoomMember
 from models.content_setting import ContentSetting
+from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.topic import Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
 from utils.cache import dump_doc, load_doc
-from utils.redis_client import get_redis, key
+from utils.redis_client import get_redis
+from utils.session_store import FACTS_PREFIX, take_prefetched_facts
 from utils.time import utcnow
 
 USER_TTL = 120
 # A user belonging to more than this many topics or rooms is cut off (the
 # previous per-request reads had the same bound).
 MAX_ROWS = 5000
+# Decoded facts of the largest docs, per process, keyed by their exact stored text:
+# a user in thousands of topics is decoded once per change, not once per request
+# (the key is the content, so a changed doc is a new entry; nothing to invalidate).
+DECODED_MIN_BYTES = 4096
+DECODED_MAX = 32
+_decoded = OrderedDict()
 
 
 def facts_key(user_id):
-    return key("facts", "user", str(user_id))
+    return FACTS_PREFIX + str(user_id)
 
 
 class Facts:
@@ -49,6 +63,10 @@ class Facts:
         self.room_bans = set(data["room_bans"])
         self.hidden = data["hidden"]
         self.topic_mutes = data["topic_mutes"]
+        self.blocked = set(data["blocked"])
+        self.blocked_by = set(data["blocked_by"])
+        self.silences = data["silences"]
+        self._hidden_ids = {}
 
     def topic_role(self, topic_id):
         return self.topic_roles.get(str(topic_id))
@@ -81,7 +99,40 @@ class Facts:
         return sorted(parse_id(t) for t in self.topic_bans)
 
     def hidden_ids(self, item_type):
-        return [parse_id(i) for i in self.hidden.get(item_type, ())]
+        """ObjectIds (built once per decoded doc: a large one is shared across requests;
+        callers must not change the list)."""
+        if item_type not in self._hidden_ids:
+            self._hidden_ids[item_type] = [parse_id(i) for i in self.hidden.get(item_type, ())]
+        return self._hidden_ids[item_type]
+
+    def topic_muted(self, topic_id):
+        """Are this topic's notifications muted (still in force)?"""
+        tid = str(topic_id)
+        if tid not in self.topic_mutes:
+            return False
+        until = self.topic_mutes[tid]
+        return until is None or until > utcnow()
+
+    def has_blocked(self, user_id):
+        return str(user_id) in self.blocked
+
+    def is_blocked_by(self, user_id):
+        return str(user_id) in self.blocked_by
+
+    def silenced(self, kind, items):
+        """Does one of this user's settings silence a `kind` notification about `items`
+        ((item_type, id) pairs)? A mute, an unfollowed room (for room messages) or a
+        content silence; a mention, addressed to one person, passes all but a silence."""
+        wanted = {(item_type, str(item_id)) for item_type, item_id in items}
+        now = utcnow()
+        for item_type, item_id, how, until in self.silences:
+            if (item_type, item_id) not in wanted or (until is not None and until <= now):
+                continue
+            if how == "silenced" or (kind != "mention" and how == MUTE):
+                return True
+            if how == FOLLOW and kind == "chatroom_message" and item_type == "chat_room":
+                return True
+        return False
 
     def muted_topics(self):
         """Ids (strings) of the topics whose notifications this user muted, still in force."""
@@ -90,7 +141,8 @@ class Facts:
 
 
 NOBODY = Facts({"topics": {}, "private_topics": [], "invited": [], "topic_bans": [],
-                "rooms": {}, "room_bans": [], "hidden": {}, "topic_mutes": {}})
+                "rooms": {}, "room_bans": [], "hidden": {}, "topic_mutes": {},
+                "blocked": [], "blocked_by": [], "silences": []})
 
 
 def of(user):
@@ -105,13 +157,16 @@ def for_id(user_id):
     name = str(user_id)
     if memo is not None and name in memo:
         return memo[name]
-    raw = get_redis().get(facts_key(name))
+    # The session script brought the caller's facts with the session (no GET of our own).
+    raw = take_prefetched_facts(name)
+    if raw is None:
+        raw = get_redis().get(facts_key(name))
     if raw is None:
         data = _load(parse_id(user_id))
         get_redis().set(facts_key(name), dump_doc(data), ex=USER_TTL)
+        facts = Facts(data)
     else:
-        data = load_doc(raw)
-    facts = Facts(data)
+        facts = _decode(raw)
     if memo is not None:
         memo[name] = facts
     return facts
@@ -124,6 +179,7 @@ def invalidate(*user_ids):
         return
     memo = _memo()
     for name in ids:
+        take_prefetched_facts(name)  # the copy read with the session is stale now
         if memo is not None:
             memo.pop(name, None)
     get_redis().delete(*[facts_key(name) for name in ids])
@@ -139,6 +195,22 @@ def invalidate_topic_members(topic_id):
             invalidate(*batch)
             batch = []
     invalidate(*batch)
+
+
+# A block inserted anywhere (services/blocks.py upserts and invalidates itself) changes
+# both users' facts.
+Block.on_insert(lambda doc: invalidate(doc["blocker_id"], doc["blocked_id"]))
+
+
+def _decode(raw):
+    """Facts of a stored doc; the large ones from the per-process copy when unchanged."""
+    if len(raw) < DECODED_MIN_BYTES:
+        return Facts(load_doc(raw))
+    facts = _decoded.pop(raw, None) or Facts(load_doc(raw))
+    _decoded[raw] = facts  # the most recently used last
+    while len(_decoded) > DECODED_MAX:
+        _decoded.popitem(last=False)
+    return facts
 
 
 def _memo():
@@ -171,7 +243,24 @@ def _load(oid):
         "hidden": hidden,
         "topic_mutes": {str(m["topic_id"]): m.get("until")
                         for m in TopicMute.find(by_user, limit=MAX_ROWS)},
+        "blocked": [str(b["blocked_id"]) for b in Block.find(
+            {"blocker_id": oid}, limit=MAX_ROWS, projection={"blocked_id": 1})],
+        "blocked_by": [str(b["blocker_id"]) for b in Block.find(
+            {"blocked_id": oid}, limit=MAX_ROWS, projection={"blocker_id": 1})],
+        "silences": _silences(oid),
     }
+
+
+def _silences(oid):
+    """[item_type, item_id, how, until] of every notification silence of the user:
+    mutes ("mute"), unfollowed items ("follow": following is False), content silences."""
+    rows = [[m["item_type"], str(m["item_id"]), MUTE, m.get("until")] for m in
+            NotificationSetting.find({"user_id": oid, "kind": MUTE}, limit=MAX_ROWS)]
+    rows += [[f["item_type"], str(f["item_id"]), FOLLOW, None] for f in NotificationSetting.find(
+        {"user_id": oid, "kind": FOLLOW, "following": False}, limit=MAX_ROWS)]
+    rows += [[s["item_type"], str(s["item_id"]), "silenced", s.get("until")] for s in
+             ContentSetting.find({"user_id": oid, "setting": "silenced"}, limit=MAX_ROWS)]
+    return rows
 
 
 def _invite_only(topic_ids):

@@ -5,8 +5,7 @@ report view, policies/report.py). Sending needs a live, unbanned recipient and
 no block either way.
 """
 from models.private_message import conversation_key
-from models.base import parse_id
-from policies.blocks import blockers_between
+from policies import facts
 from utils.errors import Forbidden, NotFound
 
 
@@ -16,10 +15,10 @@ def send_refusal(sender, recipient):
         return NotFound, "Recipient user not found"
     if recipient.get("is_banned"):
         return Forbidden, "Recipient user is banned"
-    blockers = blockers_between(recipient["_id"], sender["_id"])  # both ways, one query
-    if recipient["_id"] in blockers:
+    mine = facts.of(sender)  # both ways, from the sender's facts (they came with the session)
+    if mine.is_blocked_by(recipient["_id"]):
         return Forbidden, "This user has blocked you"
-    if parse_id(sender["_id"]) in blockers:
+    if mine.has_blocked(recipient["_id"]):
         return Forbidden, "You have blocked this user"
     return None
 

@@ -11,11 +11,10 @@ Everything is decided from the caller's facts (policies/facts.py).
 from models.base import parse_id
 from models.chat_room import MODERATOR, NONE, OWNER, ROLE_LEVEL, ChatRoom, ChatRoomMember
 from models.topic import Topic
-from policies import facts
+from policies import documents, facts
 from policies import topic as topic_policy
 from utils.errors import Forbidden, NotFound
 
-TOPIC_FIELDS = {"settings": 1}
 
 
 def is_open(room):
@@ -48,8 +47,9 @@ def topic_visible(room, user):
     topic_id = room.get("topic_id")
     if topic_id is None:
         return True
-    # Read even for members: a deleted topic hides its open rooms from everyone.
-    topic = Topic.get(topic_id, projection=TOPIC_FIELDS)
+    # Read even for members: a deleted topic hides its open rooms from everyone (the
+    # cached document is dropped by every topic write: policies/documents.py).
+    topic = documents.topic(topic_id)
     return topic is not None and topic_policy.can_view(topic, user)
 
 
@@ -165,6 +165,10 @@ def readable_room_or_404(room_id, user):
     room = ChatRoom.get(room_id)
     if room is None:
         raise NotFound("Chat room not found")
+    check_read(room, user)
+    return room
+
+
+def check_read(room, user):
     if not can_read(room, user):
         raise Forbidden("You are not a member of this chat room")
-    return room

@@ -7,7 +7,7 @@ refuses every write (and every chat room of the topic). Everything is decided
 from the caller's facts (policies/facts.py), never from a query of its own.
 """
 from models.topic import MODERATOR, NONE, OWNER, ROLE_LEVEL, Topic
-from policies import facts
+from policies import documents, facts
 from utils.errors import Forbidden, NotFound
 
 
@@ -72,9 +72,12 @@ def list_filter(user):
 
 # ----- the checks routes and services call -----
 
-def visible_topic_or_404(topic_id, user):
-    """The topic, if it exists and the caller may see it; 404 otherwise (no leak)."""
-    topic = Topic.get(topic_id)
+def visible_topic_or_404(topic_id, user, fresh=False):
+    """The topic, if it exists and the caller may see it; 404 otherwise (no leak).
+    Read from the topic's cached document (policies/documents.py), or from MongoDB
+    when `fresh`: a write reads it there (every post bumps its topic, so the cached
+    copy would be a miss and a refill on every write)."""
+    topic = Topic.get(topic_id) if fresh else documents.topic(topic_id)
     if topic is None or not can_view(topic, user):
         raise NotFound("Topic not found")
     return topic
@@ -92,9 +95,9 @@ def require_not_banned(topic_id, user):
         raise Forbidden("You are banned from this topic")
 
 
-def writable_topic_or_403(topic_id, user):
+def writable_topic_or_403(topic_id, user, fresh=True):
     """The topic, if the caller may write in it (404 when invisible, 403 banned / not a member)."""
-    topic = visible_topic_or_404(topic_id, user)
+    topic = visible_topic_or_404(topic_id, user, fresh=fresh)
     require_not_banned(topic["_id"], user)
     if is_invite_only(topic) and level(topic, user) == NONE:
         raise Forbidden("You must be a member of this topic")

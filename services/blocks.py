@@ -4,6 +4,7 @@ from models.base import parse_id
 from models.block import Block
 from models.user import User
 from policies.blocks import blocked_by_ids, blocked_ids, is_blocked, is_blocked_either  # noqa: F401
+from policies import facts
 from services import friends
 from utils.errors import NotFound, ValidationFailed
 
@@ -21,6 +22,7 @@ def block(user, target_id):
         {"blocker_id": user["_id"], "blocked_id": target["_id"]},
         {"$setOnInsert": Block.new(blocker_id=user["_id"], blocked_id=target["_id"])},
         upsert=True)
+    facts.invalidate(user["_id"], target["_id"])  # both hold the block (DMs read the facts)
     friends.forget_pair(user["_id"], target["_id"])
 
 
@@ -29,6 +31,7 @@ def unblock(user, target_id):
     result = Block.collection().delete_one({"blocker_id": user["_id"], "blocked_id": oid})
     if oid is None or result.deleted_count == 0:
         raise ValidationFailed("User was not blocked")
+    facts.invalidate(user["_id"], oid)
 
 
 def list_blocked(user, limit, offset):

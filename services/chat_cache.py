@@ -1,7 +1,12 @@
 """Hot facts of the chat send path, kept in Redis (DESIGN: one write per message,
 hot reads in Redis).
 
-- the room document (`room(room_id)`), for ROOM_TTL seconds;
+- the room document (`room(room_id)`), for ROOM_TTL seconds, and its topic's id
+  (`room_topic_key`, so a read can fetch the topic's document in the same command);
+- the room's latest history page (namespace `history_ns`, HISTORY_TTL seconds),
+  bumped by every new message (`touch_room`), deletion (`invalidate_history`) and
+  membership or role change (`invalidate_facts`: the owner/moderator flags); a
+  change of an author's name or picture shows within HISTORY_TTL;
 - (the (room, user) facts, role and bans, are the user's facts: policies/facts.py);
 - the room's `seq` counter (`next_seq(stream, seed)`), a Redis INCR seeded
   from the highest stored seq when the key is missing;
@@ -17,13 +22,14 @@ from models.base import parse_id
 from models.chat_room import ChatRoom
 from policies import facts
 from services.periodic import start_periodic
+from utils.cache import bump, cache_key, read_raw, script
 from utils.cache import dump_doc as _dump
-from utils.cache import script
 from utils.cache import load_doc as _load
 from utils.redis_client import get_redis, key
 from utils.time import utcnow
 
 ROOM_TTL = 60
+HISTORY_TTL = 60
 TOUCH_INTERVAL_MS = 1000
 # What the send path reads of a room (not its pictures, which may be megabytes).
 ROOM_FIELDS = {name: 1 for name in ("topic_id", "name", "owner_id", "is_public",
@@ -34,6 +40,18 @@ def room_key(room_id):
     return key("chatcache", "room", room_id)
 
 
+def room_topic_key(room_id):
+    return key("chatcache", "room_topic", room_id)
+
+
+def history_ns(room_id):
+    return f"room_history:{room_id}"
+
+
+def invalidate_history(room_id):
+    bump(history_ns(room_id))
+
+
 # ----- the room document -----
 
 def room(room_id):
@@ -41,23 +59,30 @@ def room(room_id):
     oid = parse_id(room_id)
     if oid is None:
         return None
-    raw = get_redis().get(room_key(oid))
+    _, raw = read_raw(room_key(oid))  # a `cache.prefetch` may have brought it
     if raw is not None:
         return _load(raw)
     doc = ChatRoom.get(oid, projection=ROOM_FIELDS)
-    get_redis().set(room_key(oid), _dump(doc), ex=ROOM_TTL)
+    pipe = get_redis().pipeline()
+    pipe.set(room_key(oid), _dump(doc), ex=ROOM_TTL)
+    if doc is not None:  # "" for a group chat: a room's topic never changes
+        pipe.set(room_topic_key(oid), str(doc.get("topic_id") or ""), ex=ROOM_TTL)
+    pipe.execute()
     return doc
 
 
 def invalidate_room(room_id):
     get_redis().delete(room_key(room_id))
+    invalidate_history(room_id)
 
 
 # ----- (room, user) facts: kept by the one facts loader (policies/facts.py) -----
 
 def invalidate_facts(room_id, user_id):
-    """A membership, role or ban of `user_id` in a room changed."""
+    """A membership, role or ban of `user_id` in a room changed (the history shows
+    who is owner or moderator)."""
     facts.invalidate(user_id)
+    invalidate_history(room_id)
 
 
 def invalidate_topic_facts(topic_id, user_id):
@@ -90,6 +115,12 @@ def next_seq(stream, seed):
     return int(value)
 
 
+def current_seq(stream, seed):
+    """The last seq handed out in `stream` (the Redis counter, else `seed()`)."""
+    value = get_redis().get(seq_key(stream))
+    return int(value) if value is not None else int(seed())
+
+
 # ----- last_activity / message_count, folded out of the hot path -----
 
 def pending_key(room_id):
@@ -109,14 +140,16 @@ def touched_key(room_id):
 
 
 def touch_room(room_id):
-    """Count one message; write the room's counters now if none were written in the
-    last second, else leave them to the next writer or the periodic flush."""
+    """Count one message (and drop the cached history page); write the room's counters
+    now if none were written in the last second, else leave them to the next writer or
+    the periodic flush."""
     redis = get_redis()
     pipe = redis.pipeline()
     pipe.incr(pending_key(room_id))
     pipe.sadd(DIRTY_ROOMS, str(room_id))
     pipe.set(touched_key(room_id), "1", nx=True, px=TOUCH_INTERVAL_MS)
-    _, _, first = pipe.execute()
+    pipe.incr(cache_key("version", history_ns(room_id)))  # the cached history page
+    _, _, first, _ = pipe.execute()
     if first:
         flush_room(room_id)
 

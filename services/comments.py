@@ -8,6 +8,8 @@ from models.base import parse_id
 from models.comment import MAX_DEPTH, Comment
 from models.post import Post
 from models.topic import Topic
+from policies import documents
+from policies import post as post_policy
 from services import authorship, realtime, reports, votes
 from services.blocks import is_blocked
 from services.content_cache import TTL, comments_ns, invalidate_comments, invalidate_posts
@@ -66,11 +68,20 @@ def build_tree(views):
 
 
 def comment_tree(post_id, user, sort_by="top", limit=100):
-    post, _topic = visible_post_or_404(post_id, user, include_deleted=True)
+    oid = parse_id(post_id)
+    if oid is None:
+        raise NotFound("Post not found")
     sort, index = SORTS.get(sort_by, SORTS["top"])
-    name = cache.versioned_key(comments_ns(post["_id"]), cache.digest([sort, limit]))
+    name = cache.versioned_key(comments_ns(oid), cache.digest([sort, limit]))
+    # The post's topic id, that topic (visibility) and the page in one command; deleted
+    # posts keep their thread, so only the post's existence and its topic matter.
+    cache.prefetch(documents.post_topic_key(oid), documents.TOPIC_OF_REF, name)
+    topic_id = documents.topic_id_of_post(oid)
+    topic = documents.topic(topic_id, include_deleted=True) if topic_id else None
+    if not post_policy.can_view(None, topic, user):
+        raise NotFound("Post not found")
     views = cache.cached(name, TTL, lambda: _views(hinted_find(
-        Comment, {"post_id": post["_id"]}, sort, index, limit=limit)))
+        Comment, {"post_id": oid}, sort, index, limit=limit)))
     return build_tree([authorship.personal(view, user) for view in views])
 
 
@@ -98,7 +109,7 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
     post = Post.get(post_id)
     if post is None:
         raise NotFound("Post not found")
-    topic = writable_topic(post["topic_id"], user)
+    topic = writable_topic(post["topic_id"], user, fresh=False)
     if parent is not None and parent["depth"] >= MAX_DEPTH:
         raise ValidationFailed(f"Replies can be nested at most {MAX_DEPTH} levels deep")
     gif_url = check_gif_url(gif_url)

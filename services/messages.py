@@ -13,14 +13,17 @@ from pymongo.errors import DuplicateKeyError
 from models.base import parse_id
 from models.chat_room import MODERATOR, ROLE_LEVEL, ChatRoom, ChatRoomMember
 from models.message import Counter, Message
+from models.private_message import PrivateMessage
 from models.topic import Topic, TopicMember
 from models.user import User
+from policies import documents
 from policies import room as room_policy
 from policies import topic as topic_policy
 from services import chat_cache, realtime, reports
 from services.file_storage import store_attachments
 from services.history_cursor import cursor_seq
 from services.mentions import notify_mentions
+from utils import cache
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.rate_limit import cooldown, enforce
 from utils.text import clean_message
@@ -50,22 +53,28 @@ def check_send_rate(user):
 
 
 def next_seq(stream):
-    """The stream's next seq. Rooms and topics: a Redis INCR (no MongoDB round trip),
-    seeded from the highest seq stored when the counter key is missing. Other streams
-    (DMs, whose clear-history reads the counter) keep the MongoDB counter."""
-    if stream.startswith(("room:", "topic:")):
-        return chat_cache.next_seq(stream, lambda: _highest_seq(stream))
-    return Counter.next_value(stream)
+    """The stream's next seq ("room:<id>", "topic:<id>", "dm:<pair>"): a Redis INCR (no
+    MongoDB round trip), seeded from the highest seq handed out when the counter key
+    is missing, so a seq is never reused."""
+    return chat_cache.next_seq(stream, lambda: _highest_seq(stream))
+
+
+def current_seq(stream):
+    """The highest seq handed out so far (a DM clear-history hides up to it)."""
+    return chat_cache.current_seq(stream, lambda: _highest_seq(stream))
 
 
 def _highest_seq(stream):
-    """The highest seq handed out in `stream` ("room:<id>" or "topic:<id>"): the stored
-    messages' (deleted ones too) and the old MongoDB counter's, whichever is higher."""
+    """The highest seq handed out in `stream`: the stored messages' (deleted ones too)
+    and the old MongoDB counter's, whichever is higher."""
     kind, _, place = stream.partition(":")
-    query = ({"chat_room_id": parse_id(place)} if kind == "room"
-             else {"topic_id": parse_id(place), "chat_room_id": None})
-    last = Message.find_one(query, include_deleted=True, sort=[("seq", DESCENDING)],
-                            projection={"seq": 1})
+    if kind == "dm":
+        model, query = PrivateMessage, {"conversation_key": place}
+    else:
+        model, query = Message, ({"chat_room_id": parse_id(place)} if kind == "room"
+                                 else {"topic_id": parse_id(place), "chat_room_id": None})
+    last = model.find_one(query, include_deleted=True, sort=[("seq", DESCENDING)],
+                          projection={"seq": 1})
     counter = Counter.get(stream)
     return max(last["seq"] if last else 0, counter["value"] if counter else 0)
 
@@ -181,9 +190,23 @@ def notify_topic_mentions(topic, author, doc):
 # ----- history -----
 
 def room_history(room_id, user, limit=DEFAULT_PAGE, before_id=None, after_id=None):
-    room = room_policy.readable_room_or_404(room_id, user)
-    docs = _page({"chat_room_id": room["_id"]}, limit, before_id, after_id)
-    return views(docs, room=room)
+    if before_id or after_id:
+        room = room_policy.readable_room_or_404(room_id, user)
+        return views(_page({"chat_room_id": room["_id"]}, limit, before_id, after_id), room=room)
+    oid = parse_id(room_id)
+    if oid is None:
+        raise NotFound("Chat room not found")
+    # The latest page is cached per room (services/chat_cache.py says what drops it);
+    # the room, its topic (visibility) and the page come in one command.
+    name = cache.versioned_key(chat_cache.history_ns(oid), limit)
+    cache.prefetch(chat_cache.room_topic_key(oid), documents.TOPIC_OF_REF,
+                   chat_cache.room_key(oid), name)
+    room = chat_cache.room(oid)
+    if room is None:
+        raise NotFound("Chat room not found")
+    room_policy.check_read(room, user)
+    return cache.cached(name, chat_cache.HISTORY_TTL, lambda: views(
+        _page({"chat_room_id": oid}, limit, None, None), room=room))
 
 
 def topic_history(topic_id, user, limit=DEFAULT_PAGE, before_id=None, after_id=None):
@@ -253,6 +276,8 @@ def delete_message(message_id, actor, reason=None):
     if room_policy.deletion_needs_reason(doc, actor, level) and not reason:
         raise ValidationFailed("Deletion reason is required for owner deletions")
     Message.mark_deleted(doc["_id"], deleted_by=actor["_id"], deletion_reason=reason)
+    if doc.get("chat_room_id"):
+        chat_cache.invalidate_history(doc["chat_room_id"])
     notify_message_deleted(doc)
     return True
 

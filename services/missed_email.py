@@ -14,13 +14,15 @@ from utils.time import utcnow
 EMAILED_KINDS = frozenset({"message", "mention", "comment", "reply", "friend_request"})
 
 
-def queue_if_away(user_id, kind, notification_id):
-    """True when the notification joined the recipient's next email."""
+def queue_if_away(user_id, kind, notification_id, user=None):
+    """True when the notification joined the recipient's next email. `user`: the
+    recipient's document when the caller has it (its email and preferences)."""
     if kind not in EMAILED_KINDS or not current_app.config["EMAIL_NOTIFY_ENABLED"]:
         return False
     if presence.is_online(user_id):
         return False
-    user = User.get(user_id, projection={"preferences": 1, "email": 1})
+    if user is None:
+        user = User.get(user_id, projection={"preferences": 1, "email": 1})
     if not user or not user.get("email") or not email_prefs.wants_missed(user):
         return False
     due = utcnow().timestamp() + current_app.config["EMAIL_NOTIFY_DELAY"]

@@ -10,7 +10,9 @@ from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.post import Post
 from models.topic import Topic
 from models.user import User
+from policies import facts
 from services.chat_access import can_read, readable_room_or_404
+from services.content_cache import invalidate_conversations
 from services.posts import visible_post_or_404
 from services.topic_access import can_view, visible_topic_or_404
 from utils.errors import Forbidden, NotFound, ValidationFailed
@@ -32,10 +34,12 @@ def _key(user, kind, item_type, oid):
 
 def _upsert(user, kind, item_type, oid, values):
     now = utcnow()
-    return NotificationSetting.collection().find_one_and_update(
+    doc = NotificationSetting.collection().find_one_and_update(
         _key(user, kind, item_type, oid),
         {"$set": {**values, "updated_at": now}, "$setOnInsert": {"created_at": now}},
         upsert=True, return_document=ReturnDocument.AFTER)
+    facts.invalidate(user["_id"])  # the facts hold the notification silences
+    return doc
 
 
 def check_item(item_type, item_id, user):
@@ -128,10 +132,13 @@ def mute(user, item_type, item_id, minutes=FOREVER):
     if minutes == 0:
         oid = _undo_id(user, MUTE, item_type, item_id)
         NotificationSetting.collection().delete_one(_key(user, MUTE, item_type, oid))
-        return
-    oid = check_item(item_type, item_id, user)
-    until = None if minutes == FOREVER else utcnow() + timedelta(minutes=minutes)
-    _upsert(user, MUTE, item_type, oid, {"until": until})
+        facts.invalidate(user["_id"])
+    else:
+        oid = check_item(item_type, item_id, user)
+        until = None if minutes == FOREVER else utcnow() + timedelta(minutes=minutes)
+        _upsert(user, MUTE, item_type, oid, {"until": until})
+    if item_type == "conversation":
+        invalidate_conversations(user["_id"])  # the list shows is_muted
 
 
 def unmute(user, item_type, item_id):
@@ -180,6 +187,8 @@ def muted(user, item_type, limit, offset):
 
 def forget_user(user_id):
     NotificationSetting.collection().delete_many({"user_id": parse_id(user_id)})
+    facts.invalidate(user_id)
+    invalidate_conversations(user_id)
 
 
 # ----- lists as the SPA reads them -----

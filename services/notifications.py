@@ -7,11 +7,9 @@ first: blocks, the recipient's `notifications_enabled` preference, mutes
 unfollowed chat rooms and silenced content.
 """
 from models.base import parse_id, to_json_safe
-from models.content_setting import ContentSetting
 from models.notification import Notification, notification_view
-from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.user import User
-from policies.blocks import is_blocked
+from policies import facts
 from services import email_queue, missed_email, realtime
 from utils import cache
 from utils.errors import NotFound
@@ -49,24 +47,9 @@ def _items(kind, data, sender_id):
 
 
 def _silenced_by_settings(user_id, kind, items):
-    if not items:
-        return False
-    either = [{"item_type": t, "item_id": oid} for t, oid in items]
-    now = utcnow()
-    # A mention is addressed to one person: mutes and unfollows let it through,
-    # a silence (content settings) does not.
-    settings = [] if kind == "mention" else NotificationSetting.find(
-        {"user_id": user_id, "$or": either})
-    for doc in settings:
-        if doc["kind"] == MUTE and (doc.get("until") is None or doc["until"] > now):
-            return True
-        if (doc["kind"] == FOLLOW and doc["item_type"] == "chat_room"
-                and kind == "chatroom_message" and doc.get("following") is False):
-            return True
-    for doc in ContentSetting.find({"user_id": user_id, "setting": "silenced", "$or": either}):
-        if doc.get("until") is None or doc["until"] > now:
-            return True
-    return False
+    """From the recipient's cached facts (policies/facts.py: mutes, unfollowed rooms and
+    silences, dropped by every write of them), not a query per notification."""
+    return bool(items) and facts.for_id(user_id).silenced(kind, items)
 
 
 class NotificationService:
@@ -75,7 +58,8 @@ class NotificationService:
         """True means deliver. `recipient`: the recipient's user document, when the
         caller has read it; `blocks_checked`: the caller has refused a block already
         (each saves a read on the write path)."""
-        if sender_id is not None and not blocks_checked and is_blocked(user_id, sender_id):
+        if sender_id is not None and not blocks_checked \
+                and facts.for_id(user_id).has_blocked(sender_id):
             return False
         if recipient is None:
             recipient = User.get(user_id, projection={"preferences": 1, "is_deleted": 1}) or {}
@@ -105,7 +89,8 @@ class NotificationService:
             **public, "timestamp": public["created_at"],
             "sender_username": data.get("sender_username") or data.get("from_username")
             or data.get("commenter_username")})
-        missed_email.queue_if_away(user_id, kind, doc["_id"])  # an email if they stay away
+        # an email if they stay away
+        missed_email.queue_if_away(user_id, kind, doc["_id"], user=recipient)
         return public
 
 

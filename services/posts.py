@@ -8,6 +8,7 @@ from datetime import timedelta
 from models.base import parse_id
 from models.post import Post
 from models.topic import Topic
+from policies import documents
 from policies import post as post_policy
 from policies.lists import exclude_hidden, hidden_ids
 from policies.topic import (can_view, is_invite_only, require_not_banned, visible_topic_or_404,
@@ -52,9 +53,10 @@ def body_text(content, gif_url, missing_message):
     raise ValidationFailed(missing_message)
 
 
-def writable_topic(topic_id, user):
-    """The topic, if the caller may write in it (the topic policy decides)."""
-    return writable_topic_or_403(topic_id, user)
+def writable_topic(topic_id, user, fresh=True):
+    """The topic, if the caller may write in it (the topic policy decides); `fresh=False`
+    reads the cached document (a comment does not change its topic)."""
+    return writable_topic_or_403(topic_id, user, fresh=fresh)
 
 
 def alias_for(topic, user, use_anonymous):
@@ -89,12 +91,17 @@ def clean_post_tags(tags):
 # ----- reads -----
 
 def list_topic_posts(topic_id, user, sort_by="new", limit=50, offset=0):
-    topic = visible_topic_or_404(topic_id, user)
+    oid = parse_id(topic_id)
+    if oid is None:
+        raise NotFound("Topic not found")
     hidden = hidden_ids(user, "post")
-    query = topic_posts_query(topic["_id"], hidden)
     sort, index = SORTS.get(sort_by, SORTS["new"])
-    name = cache.versioned_key(posts_ns(topic["_id"]),
+    name = cache.versioned_key(posts_ns(oid),
                                cache.digest([sort, limit, offset, [str(h) for h in hidden]]))
+    # The topic (for the visibility check) and the page in one command.
+    cache.prefetch(documents.topic_key(oid), name)
+    topic = visible_topic_or_404(oid, user)
+    query = topic_posts_query(topic["_id"], hidden)
     views = cache.cached(name, TTL, lambda: _views(
         hinted_find(Post, query, sort, index, skip=offset, limit=limit)))
     return [authorship.personal(view, user) for view in views]
@@ -129,7 +136,7 @@ def visible_post_or_404(post_id, user, include_deleted=False):
     post = Post.get(post_id, include_deleted=include_deleted)
     if post is None:
         raise NotFound("Post not found")
-    topic = Topic.get(post["topic_id"], include_deleted=True)
+    topic = documents.topic(post["topic_id"], include_deleted=True)
     if not post_policy.can_view(post, topic, user):
         raise NotFound("Post not found")
     return post, topic

@@ -12,25 +12,34 @@ from pymongo.errors import DuplicateKeyError
 
 from models.base import to_json_safe
 from models.conversation import Conversation
-from models.message import Counter
 from models.private_message import PrivateMessage, conversation_key
 from models.user import User
 from policies import message as message_policy
 from services import notification_settings, realtime
+from services.content_cache import conversations_ns, invalidate_conversations
 from services.file_storage import store_attachments
 from services.history_cursor import cursor_seq
-from services.messages import check_send_rate, message_content, next_seq
+from services.messages import check_send_rate, current_seq, message_content, next_seq
 from services.notifications import NotificationService
 # get_private_message_for_admin: re-exported (the admin report view of a DM lives in reports).
 from services.reports import get_private_message_for_admin, report_content  # noqa: F401
+from utils import cache
+from utils.auth import user_by_id
 from utils.errors import Forbidden, NotFound
 from utils.time import utcnow
+
+# A user's conversation list is cached (per user: it is their view) for this long; every
+# write below that changes it bumps it for the parties it concerns. The TTL bounds how
+# long another user's new name, or a timed mute's end, takes to show.
+CONVERSATIONS_TTL = 60
 
 # ----- sending -----
 
 def check_send(sender, to_user_id):
-    """The recipient, if `sender` may message them (the DM policy decides)."""
-    return message_policy.check_send(sender, User.get(to_user_id))
+    """The recipient, if `sender` may message them (the DM policy decides). The recipient
+    comes from the signed-in-user cache (dropped by every write of the user: a ban or a
+    deletion is seen at once)."""
+    return message_policy.check_send(sender, user_by_id(to_user_id))
 
 
 def send(sender, body):
@@ -87,6 +96,7 @@ def _touch_conversations(doc):
         if me == other:
             break
     Conversation.collection().bulk_write(ops, ordered=False)
+    invalidate_conversations(doc["from_user_id"], doc["to_user_id"])
 
 
 def _preview(doc):
@@ -172,6 +182,11 @@ def message_view(doc, viewer, names=None):
 
 
 def conversations(user, limit=20):
+    name = cache.versioned_key(conversations_ns(user["_id"]), limit)
+    return cache.cached(name, CONVERSATIONS_TTL, lambda: _conversations(user, limit))
+
+
+def _conversations(user, limit):
     rows = Conversation.find({"user_id": user["_id"], "is_hidden": False},
                              sort=[("last_message_at", DESCENDING)], limit=limit)
     others = {u["_id"]: u for u in User.find(
@@ -232,6 +247,8 @@ def mark_read(user, other_user_id):
     marked = PrivateMessage.collection().update_many(
         {"to_user_id": user["_id"], "from_user_id": other["_id"], "is_read": False},
         {"$set": {"is_read": True, "read_at": now}}).modified_count
+    if marked:
+        invalidate_conversations(user["_id"], other["_id"])
     realtime.emit_to_user(user["_id"], "messages_marked_read", {"from_user_id": str(other["_id"])})
     if marked and other["_id"] != user["_id"]:
         # A read receipt to the sender (the contract had none; the SPA ignores unknown events).
@@ -255,6 +272,7 @@ def mark_one_read(user, message_id):
     if doc["to_user_id"] != user["_id"]:
         raise Forbidden("Only the recipient can mark a message read")
     PrivateMessage.update(doc["_id"], set_={"is_read": True, "read_at": utcnow()})
+    invalidate_conversations(doc["from_user_id"], doc["to_user_id"])
 
 
 def mute(user, other_user_id, minutes):
@@ -270,6 +288,7 @@ def delete_for_me(user, message_id):
             or user["_id"] in doc.get("deleted_for_user_ids", []):
         raise NotFound("Message not found or permission denied")
     PrivateMessage.update(doc["_id"], extra={"$addToSet": {"deleted_for_user_ids": user["_id"]}})
+    invalidate_conversations(user["_id"])
 
 
 def restore_for_me(user, message_id):
@@ -277,6 +296,7 @@ def restore_for_me(user, message_id):
     if doc is None or user["_id"] not in doc.get("deleted_for_user_ids", []):
         raise NotFound("Message not found or already restored")
     PrivateMessage.update(doc["_id"], extra={"$pull": {"deleted_for_user_ids": user["_id"]}})
+    invalidate_conversations(user["_id"])
 
 
 def hidden_for_me(user, limit=500):
@@ -303,6 +323,7 @@ def delete_message(user, message_id, mode="soft"):
         if doc["from_user_id"] != user["_id"]:
             raise Forbidden("Only sender can unsend message")
         PrivateMessage.mark_deleted(doc["_id"], deleted_by=user["_id"])
+        invalidate_conversations(doc["from_user_id"], doc["to_user_id"])
         payload = {"message_id": str(doc["_id"]), "from_user_id": str(doc["from_user_id"]),
                    "to_user_id": str(doc["to_user_id"])}
         for party in {doc["from_user_id"], doc["to_user_id"]}:
@@ -315,7 +336,7 @@ def delete_conversation_for_me(user, other_user_id):
     """Hide the whole conversation for the caller only; the other party keeps it."""
     other = _other_or_404(other_user_id)
     pair = conversation_key(user["_id"], other["_id"])
-    counter = Counter.collection().find_one({"_id": f"dm:{pair}"}) or {"value": 0}
+    counter = {"value": current_seq(f"dm:{pair}")}
     cleared = _state(user, other).get("cleared_through_seq", 0)
     hidden = PrivateMessage.count({"conversation_key": pair,
                                    "seq": {"$gt": cleared, "$lte": counter["value"]}})
@@ -323,6 +344,7 @@ def delete_conversation_for_me(user, other_user_id):
         {"user_id": user["_id"], "other_user_id": other["_id"]},
         {"$set": {"cleared_through_seq": counter["value"], "is_hidden": True,
                   "updated_at": utcnow()}})
+    invalidate_conversations(user["_id"])
     return hidden
 
 

@@ -58,17 +58,18 @@ def cached_read(world, name):
     return rec
 
 
-# MongoDB commands a cached read may still make: the caller's permission facts
-# (membership, bans, hidden/muted ids) and the reads that are not cached yet.
-# Issue 11 moves the facts to a per-user cache; lower these when it lands.
+# MongoDB commands a cached read may still make. The caller's permission facts
+# come with the session (policies/facts.py, utils/session_store.py); the topic a
+# visibility check needs comes from its cached document, read with the page
+# (policies/documents.py, utils/cache.prefetch).
 MONGO_CEILING = {
     "me": [],
-    "topic": ["find"],  # topic_members: the caller's level
-    "topic_list": ["find", "find", "find"],  # memberships, hidden ids, mutes (issue 11)
-    "posts": ["find", "find"],  # the topic (visibility), hidden ids
-    "comments": ["find", "find"],  # the post and its topic (visibility)
-    "room_history": ["find"] * 6,  # room, ban, membership (chat_access), page, authors
-    "conversations": ["find"] * 4 + ["aggregate"],  # not cached
+    "topic": [],
+    "topic_list": [],
+    "posts": [],
+    "comments": [],
+    "room_history": [],  # the latest page cached per room (services/chat_cache.py)
+    "conversations": [],  # cached per user, bumped by every DM write (private_messages.py)
     "notifications": [],  # cached per user, bumped by every notification write
 }
 
@@ -123,12 +124,17 @@ def write(world, name):
     return rec
 
 
-# MongoDB commands per write. post/comment: the topic (and post) read, the ban
-# check and the author's role are permission facts (services/topic_access.py,
-# issue 11), then the insert and the counter update. The DM path is not
-# reworked yet (see issue 12's closing note).
-WRITE_MONGO_CEILING = {"post": 5, "comment": 6, "room_message": 1, "dm": 8}
-WRITE_REDIS_CEILING = {"post": 3, "comment": 3, "room_message": 6, "dm": 3}
+# MongoDB commands per write. post: the topic (read fresh: every post bumps it),
+# the insert, the topic's counters. comment: the post, the insert, the post's
+# counter (its topic comes from the cached document). The ban check and the
+# author's role come from the facts. DM: the insert, both conversation rows, the
+# notification (the recipient from the user cache, blocks and the recipient's
+# notification silences from the facts, the seq from Redis).
+WRITE_MONGO_CEILING = {"post": 3, "comment": 3, "room_message": 1, "dm": 3}
+# Round trips; comment: + the topic's cached document. DM: session, recipient,
+# rate limit, seq, both conversation lists, recipient's facts, their notification
+# list, presence, missed-email queue.
+WRITE_REDIS_CEILING = {"post": 3, "comment": 4, "room_message": 6, "dm": 9}
 
 
 @pytest.mark.parametrize("name", ["post", "comment", "room_message", "dm"])
@@ -192,3 +198,98 @@ def test_notification_writes_reach_the_cached_list(world):
     assert client.delete(f"/api/notifications/{newest['id']}").status_code == 200
     ids = [n["id"] for n in client.get("/api/notifications").get_json()["data"]]
     assert newest["id"] not in ids
+
+
+def test_topic_writes_reach_the_cached_topic_document(world, auth, app):
+    """The topic a cached posts page or comment tree is checked against is dropped by
+    the topic's writes: invite-only and deletion hide it from a stranger at once."""
+    stranger_client = auth.signed_in()[1]
+    client, topic = world["client"], world["topic"]
+    urls = [_url(world, "posts"), _url(world, "comments")]
+    for url in urls:
+        for _ in range(2):  # fill, then a cached read
+            assert stranger_client.get(url).status_code == 200
+    assert client.put(f"/api/topics/{topic['id']}",
+                      json={"settings": {"require_approval": True}}).status_code == 200
+    for url in urls:
+        assert stranger_client.get(url).status_code == 404
+        assert client.get(url).status_code == 200  # the owner still sees it
+    assert client.put(f"/api/topics/{topic['id']}",
+                      json={"settings": {"require_approval": False}}).status_code == 200
+    assert stranger_client.get(urls[0]).status_code == 200
+    assert client.delete(f"/api/topics/{topic['id']}").status_code == 200
+    assert stranger_client.get(urls[0]).status_code == 404
+
+
+def _history(client, room_id):
+    response = client.get(f"/api/chat-rooms/{room_id}/messages")
+    return response.status_code, (response.get_json().get("data") or [])
+
+
+def test_room_history_cache_follows_writes(world, auth):
+    """A new message and a deletion reach the cached page at once; a cached page is
+    never served to someone who may not read the room."""
+    client, room_id = world["client"], world["room"]["id"]
+    _history(client, room_id)
+    _history(client, room_id)
+    new = send(client, room_id, "brand new").get_json()["data"]
+    status, page = _history(client, room_id)
+    assert status == 200 and page[-1]["id"] == new["id"]
+    assert client.delete(f"/api/chat-rooms/{room_id}/messages/{new['id']}").status_code == 200
+    assert new["id"] not in [m["id"] for m in _history(client, room_id)[1]]
+    stranger_client = auth.signed_in()[1]
+    assert _history(stranger_client, room_id)[0] == 403
+
+
+def _conversation(client, other_id):
+    rows = client.get("/api/users/private-messages/conversations").get_json()["data"]
+    return next((row for row in rows if row["other_user_id"] == str(other_id)), None)
+
+
+def test_conversations_cache_follows_writes(world):
+    """Each user's cached list is their own, and a DM, a read mark, a mute and a
+    deletion reach it at once."""
+    client, friend_client = world["client"], world["friend_client"]
+    owner_id, friend_id = world["owner"]["_id"], world["friend"]["_id"]
+    assert _conversation(client, friend_id)["last_message"]["content"] == "hi"
+    assert _conversation(friend_client, owner_id)["last_message"]["is_from_me"] is False
+    unread = _conversation(client, friend_id)["unread_count"]
+    friend_client.post("/api/messages/private",
+                       json={"to_user_id": str(owner_id), "content": "news"})
+    row = _conversation(client, friend_id)
+    assert row["last_message"]["content"] == "news" and row["unread_count"] == unread + 1
+    assert client.post(f"/api/users/private-messages/{friend_id}/read").status_code == 200
+    assert _conversation(client, friend_id)["unread_count"] == 0
+    assert client.post(f"/api/users/private-messages/{friend_id}/mute",
+                       json={"minutes": -1}).status_code == 200
+    assert _conversation(client, friend_id)["is_muted"] is True
+    assert _conversation(friend_client, owner_id)["is_muted"] is False
+    assert client.delete(f"/api/users/private-messages/{friend_id}").status_code == 200
+    assert _conversation(client, friend_id) is None
+    assert _conversation(friend_client, owner_id) is not None
+
+
+def test_block_and_mute_reach_the_cached_facts_at_once(world):
+    """The DM check and the notification silences read the users' cached facts:
+    a block, an unblock and a mute through the API are seen by the very next DM."""
+    client, friend_client = world["client"], world["friend_client"]
+    owner_id, friend_id = world["owner"]["_id"], world["friend"]["_id"]
+
+    def dm(sender, to):
+        return sender.post("/api/messages/private", json={"to_user_id": str(to), "content": "k"})
+
+    def notified():
+        return client.get("/api/notifications/unread-count").get_json()["data"]["count"]
+
+    assert dm(friend_client, owner_id).status_code == 201  # both users' facts now cached
+    assert friend_client.post(f"/api/users/{owner_id}/block").status_code == 200
+    assert dm(client, friend_id).get_json()["errors"] == ["This user has blocked you"]
+    assert dm(friend_client, owner_id).get_json()["errors"] == ["You have blocked this user"]
+    assert friend_client.delete(f"/api/users/{owner_id}/unblock").status_code == 200
+    before = notified()
+    assert dm(friend_client, owner_id).status_code == 201
+    assert notified() == before + 1
+    assert client.post(f"/api/users/private-messages/{friend_id}/mute",
+                       json={"minutes": -1}).status_code == 200
+    assert dm(friend_client, owner_id).status_code == 201
+    assert notified() == before + 1  # muted: stored, not notified

@@ -67,6 +67,13 @@ def _load_user(user_id):
     return user
 
 
+def user_by_id(user_id):
+    """Any user's document, from the signed-in-user cache when it is there (public
+    fields; a private one is loaded on access), else from MongoDB (and then cached).
+    None if there is no such user."""
+    return _load_user(user_id)
+
+
 def ban_is_active(user):
     """A ban whose end time has passed is lifted, not enforced forever."""
     if not user.get("is_banned"):

@@ -5,20 +5,27 @@ format) with two changes that matter on every request:
 
 - Opening a session is ONE Redis command: a script that GETs the session, and,
   when it is authenticated, the cached signed-in user (utils/auth.py reads it
-  from `session.prefetched_user` instead of a second GET), and renews the
+  from `session.prefetched_user` instead of a second GET) and the user's cached
+  permission facts (policies/facts.py takes them with `take_prefetched_facts`
+  instead of a GET of its own), and renews the
   session's time to live when it has aged (sliding expiry without a rewrite).
 - A session is written back only when it changed (Flask-Session rewrites it on
   every request when SESSION_REFRESH_EACH_REQUEST is on, Flask's default).
 """
 import bson
 from bson.codec_options import CodecOptions
-from flask import current_app
+from flask import current_app, has_request_context
+from flask import session as flask_session
 from flask_session.redis import RedisSessionInterface
 
 from utils.cache import cache_key
+from utils.redis_client import key
 
 # utils/auth.py caches the public fields of a signed-in user under this prefix + id.
 SESSION_USER_PREFIX = cache_key("session_user", "")
+# policies/facts.py keeps each user's permission facts under this prefix + id.
+# ("v2": the facts gained blocks and notification silences; an older copy lacks them.)
+FACTS_PREFIX = key("facts", "v2", "user", "")
 
 # The cached user is BSON (ObjectIds and aware datetimes round-trip; decoding is
 # C code, several times faster than extended JSON on every request).
@@ -44,29 +51,47 @@ def fetch_user(user_id):
     return current_app.session_interface.client.get(SESSION_USER_PREFIX + str(user_id))
 
 
-# KEYS[1] session key; ARGV[1] user-cache prefix, ARGV[2] lifetime s, ARGV[3] slack s.
-# Returns {session bytes or false, user JSON or false}. The user key is derived
-# from the session's content, which is why this is a script and not a pipeline.
+def take_prefetched_facts(user_id):
+    """The raw facts of `user_id` read with the session, once (None if not brought,
+    already taken, or for another user): a later read in the same request, after a
+    write invalidated them, must not see this copy."""
+    session = _request_session()
+    prefetched = getattr(session, "prefetched_facts", None)
+    if prefetched is None or prefetched[0] != str(user_id):
+        return None
+    session.prefetched_facts = None
+    return prefetched[1]
+
+
+def _request_session():
+    return flask_session if has_request_context() else None
+
+
+# KEYS[1] session key; ARGV[1] user-cache prefix, ARGV[2] lifetime s, ARGV[3] slack s,
+# ARGV[4] facts prefix. Returns {session bytes or false, user BSON or false, facts or
+# false}. The user and facts keys are derived from the session's content, which is
+# why this is a script and not a pipeline.
 _OPEN = """
 local raw = redis.call('GET', KEYS[1])
-if not raw then return {false, false} end
+if not raw then return {false, false, false} end
 local lifetime = tonumber(ARGV[2])
 if redis.call('TTL', KEYS[1]) < lifetime - tonumber(ARGV[3]) then
   redis.call('EXPIRE', KEYS[1], lifetime)
 end
 local ok, data = pcall(cmsgpack.unpack, raw)
-local user = false
+local user, facts = false, false
 if ok and type(data) == 'table' and data['authenticated'] == true
    and type(data['user_id']) == 'string' then
   user = redis.call('GET', ARGV[1] .. data['user_id'])
+  facts = redis.call('GET', ARGV[4] .. data['user_id'])
 end
-return {raw, user}
+return {raw, user, facts}
 """
 
 
 class PrefetchingRedisSessionInterface(RedisSessionInterface):
-    """See the module docstring. `session.prefetched_user` is `(user_id, raw JSON)`
-    or None."""
+    """See the module docstring. `session.prefetched_user` is `(user_id, raw BSON)`
+    or None; `session.prefetched_facts` is `(user_id, raw facts)` or None."""
 
     def __init__(self, app, client, key_prefix):
         super().__init__(app, client=client, key_prefix=key_prefix, use_signer=False,
@@ -78,18 +103,21 @@ class PrefetchingRedisSessionInterface(RedisSessionInterface):
         if not sid:
             return self._new_session()
         lifetime = int(app.permanent_session_lifetime.total_seconds())
-        raw, user = self._open_script(keys=[self._get_store_id(sid)],
-                                      args=[SESSION_USER_PREFIX, lifetime, TTL_RENEW_SLACK])
+        raw, user, facts = self._open_script(
+            keys=[self._get_store_id(sid)],
+            args=[SESSION_USER_PREFIX, lifetime, TTL_RENEW_SLACK, FACTS_PREFIX])
         if raw is None:
             return self._new_session()
         session = self.session_class(self.serializer.decode(raw), sid=sid)
-        session.prefetched_user = (session.get("user_id"), user) if user is not None else None
+        user_id = session.get("user_id")
+        session.prefetched_user = (user_id, user) if user is not None else None
+        session.prefetched_facts = (str(user_id), facts) if facts is not None else None
         return session
 
     def _new_session(self):
         session = self.session_class(sid=self._generate_sid(self.sid_length),
                                      permanent=self.permanent)
-        session.prefetched_user = None
+        session.prefetched_user = session.prefetched_facts = None
         return session
 
     def should_set_storage(self, app, session):
