@@ -13,23 +13,25 @@
   a worker stuck past `timeout`).
 - child_exit: the dead worker's metric files are marked dead.
 
-The project's modules are imported inside the hooks on purpose (no cycle is
-dodged): this file is loaded by the gunicorn master, which must not import the
-app, its sockets or its threads before a gevent/eventlet worker has forked and
-patched the standard library.
+This file is loaded by the gunicorn master, so it imports only modules that
+start no thread and open no connection (settings, logging, the settings file).
+`services.shutdown` (Socket.IO, Redis, MongoDB) is imported in the worker, after
+the fork and the gevent/eventlet patching: importing it in the master would
+create those objects unpatched.
 """
 import logging
 import os
 import shutil
 import signal
 
+from config import env_str
+from utils import settings_reload
+from utils.logging_setup import configure_logging
+
 log = logging.getLogger("parley.gunicorn")
 
 
 def on_starting(server):
-    from config import env_str
-    from utils.logging_setup import configure_logging
-
     configure_logging(env_str("LOG_LEVEL", "INFO"), env_str("LOG_FORMAT", "json"))
     metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if metrics_dir:
@@ -44,8 +46,6 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    from utils import settings_reload
-
     app = worker.wsgi
     settings_reload.load_at_startup(app)
     grace = app.config["SHUTDOWN_GRACE_SECONDS"]
