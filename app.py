@@ -16,6 +16,7 @@ from socketio_handlers import register_socket_handlers
 from utils import body_depth, csrf, unavailable
 from utils.cors_cache import cache_cors_headers
 from utils.errors import register_error_handlers
+from utils.json_provider import FastJSONProvider
 from utils.logging_setup import configure_logging, init_request_ids
 from utils.redis_client import create_bytes_client, create_client
 from utils.session_store import PrefetchingRedisSessionInterface
@@ -31,7 +32,7 @@ def create_app(config=None):
 
     app = Flask(__name__)
     app.config.from_object(config)
-    app.json.sort_keys = False
+    app.json = FastJSONProvider(app)
     if config.TRUSTED_PROXIES:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES,
                                 x_proto=config.TRUSTED_PROXIES, x_host=config.TRUSTED_PROXIES)

@@ -30,7 +30,7 @@ from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.topic import Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
-from utils.cache import dump_doc, load_doc
+from utils.cache import digest, dump_doc, load_doc
 from utils.redis_client import get_redis
 from utils.session_store import FACTS_PREFIX, take_prefetched_facts
 from utils.time import utcnow
@@ -39,12 +39,20 @@ USER_TTL = 120
 # A user belonging to more than this many topics or rooms is cut off (the
 # previous per-request reads had the same bound).
 MAX_ROWS = 5000
-# Decoded facts of the largest docs, per process, keyed by their exact stored text:
-# a user in thousands of topics is decoded once per change, not once per request
-# (the key is the content, so a changed doc is a new entry; nothing to invalidate).
-DECODED_MIN_BYTES = 4096
-DECODED_MAX = 32
-_decoded = OrderedDict()
+# Decoded facts, per process, keyed by their exact stored text: a doc is decoded once
+# per change, not once per request (extended JSON decoding was a few percent of every
+# cached read; a user in thousands of topics, far more). The key is the content, so a
+# changed doc is a new entry: nothing to invalidate. Bounded by the bytes of the keys.
+DECODED_MAX_BYTES = 8 * 1024 * 1024
+
+
+def list_fingerprint(data):
+    """A digest of the facts that shape a shared list page: the invite-only topics the
+    user belongs to or is invited to, and what they hid. Users with the same one are
+    shown the same topic list and the same pages of posts, so pages are cached under
+    it, and the session script can name the page before the facts are decoded."""
+    return digest([sorted({*data["private_topics"], *data["invited"]}),
+                   {kind: sorted(ids) for kind, ids in data["hidden"].items()}])
 
 
 def facts_key(user_id):
@@ -67,6 +75,7 @@ class Facts:
         self.blocked_by = set(data["blocked_by"])
         self.silences = data["silences"]
         self._hidden_ids = {}
+        self.list_fp = data.get("fp") or list_fingerprint(data)
 
     def topic_role(self, topic_id):
         return self.topic_roles.get(str(topic_id))
@@ -202,15 +211,29 @@ def invalidate_topic_members(topic_id):
 Block.on_insert(lambda doc: invalidate(doc["blocker_id"], doc["blocked_id"]))
 
 
+class _DecodedDocs:
+    """A least-recently-used map of stored doc -> Facts, bounded in bytes."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes, self.size, self.entries = max_bytes, 0, OrderedDict()
+
+    def get(self, raw):
+        facts = self.entries.pop(raw, None)
+        if facts is None:
+            facts = Facts(load_doc(raw))
+            self.size += len(raw)
+        self.entries[raw] = facts  # the most recently used last
+        while self.size > self.max_bytes and len(self.entries) > 1:
+            self.size -= len(self.entries.popitem(last=False)[0])
+        return facts
+
+
+_decoded = _DecodedDocs(DECODED_MAX_BYTES)
+
+
 def _decode(raw):
-    """Facts of a stored doc; the large ones from the per-process copy when unchanged."""
-    if len(raw) < DECODED_MIN_BYTES:
-        return Facts(load_doc(raw))
-    facts = _decoded.pop(raw, None) or Facts(load_doc(raw))
-    _decoded[raw] = facts  # the most recently used last
-    while len(_decoded) > DECODED_MAX:
-        _decoded.popitem(last=False)
-    return facts
+    """Facts of a stored doc, from the per-process copy when unchanged."""
+    return _decoded.get(raw)
 
 
 def _memo():
@@ -233,7 +256,7 @@ def _load(oid):
     for row in ContentSetting.find({"user_id": oid, "setting": "hidden"}, limit=MAX_ROWS,
                                    projection={"item_type": 1, "item_id": 1}):
         hidden.setdefault(row["item_type"], []).append(str(row["item_id"]))
-    return {
+    data = {
         "topics": {str(m["topic_id"]): m["role"] for m in members},
         "private_topics": _invite_only([m["topic_id"] for m in members]),
         "invited": [str(i["topic_id"]) for i in invites],
@@ -249,6 +272,8 @@ def _load(oid):
             {"blocked_id": oid}, limit=MAX_ROWS, projection={"blocker_id": 1})],
         "silences": _silences(oid),
     }
+    # First in the stored doc: the session script reads it with a pattern anchored there.
+    return {"fp": list_fingerprint(data), **data}
 
 
 def _silences(oid):

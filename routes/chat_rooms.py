@@ -5,6 +5,7 @@ from routes.messages import history_args
 from schemas import chat as schemas
 from services import chat_room_invitations, chat_room_moderation, chat_rooms, messages
 from utils.auth import current_user, login_required
+from utils.prefetch_plans import reads
 from utils.responses import done, ok
 from utils.validation import paging, parse_body
 
@@ -113,6 +114,7 @@ def members(room_id):
 
 
 @bp.get("/<room_id>/messages")
+@reads(lambda room_id: messages.history_names(room_id, **history_args()))
 @login_required
 def history(room_id):
     return ok(messages.room_history(room_id, current_user(), **history_args()))

@@ -5,17 +5,22 @@ from schemas import comments as schemas
 from schemas.posts import Report
 from services import comments
 from utils.auth import current_user, login_required, session_user
+from utils.prefetch_plans import reads
 from utils.responses import done, ok
 from utils.validation import parse_body, query_int
 
 bp = Blueprint("comments", __name__, url_prefix="/api/comments")
 
 
+def _tree_args():
+    return {"sort_by": request.args.get("sort_by", "top"),
+            "limit": query_int("limit", 100, minimum=1, maximum=500)}
+
+
 @bp.get("/posts/<post_id>/comments")
+@reads(lambda post_id: comments.tree_names(post_id, **_tree_args()))
 def comment_tree(post_id):
-    limit = query_int("limit", 100, minimum=1, maximum=500)
-    return ok(comments.comment_tree(post_id, session_user(), request.args.get("sort_by", "top"),
-                                    limit=limit))
+    return ok(comments.comment_tree(post_id, session_user(), **_tree_args()))
 
 
 @bp.post("/posts/<post_id>/comments")

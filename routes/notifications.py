@@ -4,17 +4,24 @@ from flask import Blueprint, request
 from services import notifications
 from utils.auth import current_user, login_required
 from utils.errors import ValidationFailed
+from utils.prefetch_plans import reads
 from utils.responses import done, ok
 from utils.validation import paging, pagination, query_choice
 
 bp = Blueprint("notifications", __name__, url_prefix="/api/notifications")
 
 
-@bp.get("/", strict_slashes=False)
-@login_required
-def list_notifications():
+def _list_args():
     limit, offset = paging(default_limit=50)
     unread_only = query_choice("unread_only", ("true", "false"), "false") == "true"
+    return unread_only, limit, offset
+
+
+@bp.get("/", strict_slashes=False)
+@reads(lambda: notifications.list_names(*_list_args()))
+@login_required
+def list_notifications():
+    unread_only, limit, offset = _list_args()
     rows, total = notifications.list_for(current_user(), unread_only, limit, offset)
     return ok(rows, pagination=pagination(limit, offset, total))
 

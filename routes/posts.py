@@ -4,6 +4,7 @@ from flask import Blueprint, request
 from schemas import posts as schemas
 from services import posts
 from utils.auth import admin_required, current_user, login_required, session_user
+from utils.prefetch_plans import reads
 from utils.responses import done, ok
 from utils.validation import paging, parse_body
 
@@ -16,11 +17,15 @@ def recent_posts():
     return ok(posts.recent_posts(session_user(), limit=limit, offset=offset))
 
 
-@bp.get("/topics/<topic_id>/posts")
-def topic_posts(topic_id):
+def _posts_args():
     limit, offset = paging(default_limit=50)
-    return ok(posts.list_topic_posts(topic_id, session_user(), request.args.get("sort_by", "new"),
-                                     limit=limit, offset=offset))
+    return {"sort_by": request.args.get("sort_by", "new"), "limit": limit, "offset": offset}
+
+
+@bp.get("/topics/<topic_id>/posts")
+@reads(lambda topic_id: posts.page_names(topic_id, **_posts_args()))
+def topic_posts(topic_id):
+    return ok(posts.list_topic_posts(topic_id, session_user(), **_posts_args()))
 
 
 @bp.post("/topics/<topic_id>/posts")

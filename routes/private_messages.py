@@ -8,6 +8,7 @@ from routes.messages import history_args
 from schemas.chat import DmMuteIn
 from services import private_messages
 from utils.auth import current_user, login_required
+from utils.prefetch_plans import reads
 from utils.responses import done, ok
 from utils.validation import parse_body, query_int
 
@@ -15,6 +16,8 @@ bp = Blueprint("private_messages", __name__, url_prefix="/api/users/private-mess
 
 
 @bp.get("/conversations")
+@reads(lambda: private_messages.conversations_names(
+    query_int("limit", 20, minimum=1, maximum=50)))
 @login_required
 def conversations():
     limit = query_int("limit", 20, minimum=1, maximum=50)

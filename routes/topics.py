@@ -4,21 +4,27 @@ from flask import Blueprint, request
 from schemas import topics as schemas
 from services import anonymous_identities, topic_invitations, topic_moderation, topics
 from utils.auth import current_user, login_required, session_user
+from utils.prefetch_plans import reads
 from utils.responses import done, ok
 from utils.validation import pagination, paging, parse_body
 
 bp = Blueprint("topics", __name__, url_prefix="/api/topics")
 
 
+def _list_args():
+    limit, offset = paging(default_limit=20)
+    return {"sort_by": request.args.get("sort_by", "last_activity"),
+            "tags": request.args.getlist("tags"), "search": request.args.get("search"),
+            "limit": limit, "offset": offset}
+
+
 @bp.get("")
 @bp.get("/")
+@reads(lambda: topics.list_names(**_list_args()))
 def list_topics():
-    limit, offset = paging(default_limit=20)
-    items, total = topics.list_topics(
-        session_user(), sort_by=request.args.get("sort_by", "last_activity"),
-        tags=request.args.getlist("tags"), search=request.args.get("search"),
-        limit=limit, offset=offset)
-    page = pagination(limit, offset, total)
+    args = _list_args()
+    items, total = topics.list_topics(session_user(), **args)
+    page = pagination(args["limit"], args["offset"], total)
     page["total_count"] = total
     return ok(items, pagination=page)
 
@@ -44,6 +50,7 @@ def my_topics():
 
 
 @bp.get("/<topic_id>")
+@reads(topics.view_names)
 def get_topic(topic_id):
     return ok(topics.get_topic(topic_id, session_user()))
 

@@ -67,15 +67,26 @@ def build_tree(views):
     return roots
 
 
+def tree_names(post_id, sort_by="top", limit=100):
+    """What `comment_tree` reads: the post's topic id, that topic (visibility) and the
+    page, in one command (also the session script's plan, utils/prefetch_plans.py)."""
+    oid = parse_id(post_id)
+    if oid is None:
+        return ()
+    sort, _ = SORTS.get(sort_by, SORTS["top"])
+    return (documents.post_topic_key(oid), documents.TOPIC_OF_REF,
+            cache.versioned_key(comments_ns(oid), cache.digest([sort, limit])))
+
+
 def comment_tree(post_id, user, sort_by="top", limit=100):
     oid = parse_id(post_id)
     if oid is None:
         raise NotFound("Post not found")
     sort, index = SORTS.get(sort_by, SORTS["top"])
-    name = cache.versioned_key(comments_ns(oid), cache.digest([sort, limit]))
-    # The post's topic id, that topic (visibility) and the page in one command; deleted
-    # posts keep their thread, so only the post's existence and its topic matter.
-    cache.prefetch(documents.post_topic_key(oid), documents.TOPIC_OF_REF, name)
+    # Deleted posts keep their thread, so only the post's existence and its topic matter.
+    names = tree_names(oid, sort_by, limit)
+    cache.prefetch(*names)
+    name = names[-1]
     topic_id = documents.topic_id_of_post(oid)
     topic = documents.topic(topic_id, include_deleted=True) if topic_id else None
     if not post_policy.can_view(None, topic, user):

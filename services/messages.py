@@ -189,6 +189,17 @@ def notify_topic_mentions(topic, author, doc):
 
 # ----- history -----
 
+def history_names(room_id, limit=DEFAULT_PAGE, before_id=None, after_id=None):
+    """What `room_history` reads for the latest page, cached per room (services/chat_cache.py
+    says what drops it): the room, its topic (visibility) and the page, in one command
+    (also the session script's plan, utils/prefetch_plans.py)."""
+    oid = parse_id(room_id)
+    if oid is None or before_id or after_id:
+        return ()
+    return (chat_cache.room_topic_key(oid), documents.TOPIC_OF_REF, chat_cache.room_key(oid),
+            cache.versioned_key(chat_cache.history_ns(oid), limit))
+
+
 def room_history(room_id, user, limit=DEFAULT_PAGE, before_id=None, after_id=None):
     if before_id or after_id:
         room = room_policy.readable_room_or_404(room_id, user)
@@ -196,11 +207,9 @@ def room_history(room_id, user, limit=DEFAULT_PAGE, before_id=None, after_id=Non
     oid = parse_id(room_id)
     if oid is None:
         raise NotFound("Chat room not found")
-    # The latest page is cached per room (services/chat_cache.py says what drops it);
-    # the room, its topic (visibility) and the page come in one command.
-    name = cache.versioned_key(chat_cache.history_ns(oid), limit)
-    cache.prefetch(chat_cache.room_topic_key(oid), documents.TOPIC_OF_REF,
-                   chat_cache.room_key(oid), name)
+    names = history_names(oid, limit)
+    cache.prefetch(*names)
+    name = names[-1]
     room = chat_cache.room(oid)
     if room is None:
         raise NotFound("Chat room not found")

@@ -99,6 +99,12 @@ notify = NotificationService.notify
 
 # ----- the recipient's own list -----
 
+def list_names(unread_only, limit, offset, user_id=cache.USER):
+    """What `list_for` reads (with the default, the session script's plan)."""
+    return (cache.versioned_key(_list_ns(user_id), "list",
+                                cache.digest([bool(unread_only), limit, offset])),)
+
+
 def list_for(user, unread_only, limit, offset):
     """`(notifications, total)`, newest first."""
     query = {"user_id": user["_id"]}
@@ -110,8 +116,7 @@ def list_for(user, unread_only, limit, offset):
         return {"items": [notification_view(doc) for doc in docs],
                 "total": Notification.count(query)}
 
-    name = cache.versioned_key(_list_ns(user["_id"]), "list",
-                               cache.digest([bool(unread_only), limit, offset]))
+    name, = list_names(unread_only, limit, offset, user["_id"])
     page = cache.cached(name, LIST_TTL, load)
     return page["items"], page["total"]
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from models.base import parse_id
 from models.post import Post
 from models.topic import Topic
-from policies import documents
+from policies import documents, facts
 from policies import post as post_policy
 from policies.lists import exclude_hidden, hidden_ids
 from policies.topic import (can_view, is_invite_only, require_not_banned, visible_topic_or_404,
@@ -90,16 +90,27 @@ def clean_post_tags(tags):
 
 # ----- reads -----
 
+def page_names(topic_id, sort_by="new", limit=50, offset=0, fingerprint=cache.LIST_FP):
+    """What `list_topic_posts` reads: the topic (for the visibility check) and the page,
+    shared by the callers with the same list fingerprint (policies/facts.py: it covers
+    the posts they hid). With the default, the session script's plan."""
+    oid = parse_id(topic_id)
+    if oid is None:
+        return ()
+    sort, _ = SORTS.get(sort_by, SORTS["new"])
+    return (documents.topic_key(oid), cache.versioned_key(
+        posts_ns(oid), fingerprint, cache.digest([sort, limit, offset])))
+
+
 def list_topic_posts(topic_id, user, sort_by="new", limit=50, offset=0):
     oid = parse_id(topic_id)
     if oid is None:
         raise NotFound("Topic not found")
     hidden = hidden_ids(user, "post")
     sort, index = SORTS.get(sort_by, SORTS["new"])
-    name = cache.versioned_key(posts_ns(oid),
-                               cache.digest([sort, limit, offset, [str(h) for h in hidden]]))
-    # The topic (for the visibility check) and the page in one command.
-    cache.prefetch(documents.topic_key(oid), name)
+    names = page_names(oid, sort_by, limit, offset, facts.of(user).list_fp)
+    cache.prefetch(*names)
+    name = names[1]
     topic = visible_topic_or_404(oid, user)
     query = topic_posts_query(topic["_id"], hidden)
     views = cache.cached(name, TTL, lambda: _views(

@@ -181,8 +181,13 @@ def message_view(doc, viewer, names=None):
     return out
 
 
+def conversations_names(limit=20, user_id=cache.USER):
+    """What `conversations` reads (with the default, the session script's plan)."""
+    return (cache.versioned_key(conversations_ns(user_id), limit),)
+
+
 def conversations(user, limit=20):
-    name = cache.versioned_key(conversations_ns(user["_id"]), limit)
+    name, = conversations_names(limit, user["_id"])
     return cache.cached(name, CONVERSATIONS_TTL, lambda: _conversations(user, limit))
 
 

@@ -118,17 +118,35 @@ def list_query(user, tags=None, search=None):
     return exclude_hidden(query, user, "topic")
 
 
+def list_params(sort_by="last_activity", tags=None, search=None):
+    """(sort_by, tags, search) as the list reads them: unknown sorts fall back, tags trimmed."""
+    tags = [t.strip().lower() for t in (tags or []) if t.strip()][:10]
+    return (sort_by if sort_by in SORTS else "last_activity"), tags, search
+
+
+def list_page_key(fingerprint, sort_by, tags, search, limit, offset):
+    """A shared page of the list: the caller's part is their facts' list fingerprint."""
+    return cache.versioned_key(TOPIC_LIST, fingerprint,
+                               cache.digest([sort_by, tags, search, limit, offset]))
+
+
+def list_names(sort_by="last_activity", tags=None, search=None, limit=20, offset=0):
+    """What `list_topics` reads for a signed-in caller (utils/prefetch_plans.py)."""
+    return (list_page_key(cache.LIST_FP, *list_params(sort_by, tags, search), limit, offset),)
+
+
 def list_topics(user, sort_by="last_activity", tags=None, search=None, limit=20, offset=0):
     """(topics, total) for the caller: invite-only topics only where they belong.
 
     The caller's part (filter, levels, mutes) comes from their facts: one Redis read
     when cached, whatever the number of topics they belong to."""
     mine = facts.of(user)
-    tags = [t.strip().lower() for t in (tags or []) if t.strip()][:10]
+    sort_by, tags, search = list_params(sort_by, tags, search)
     query = list_query(user, tags, search)
-    sort_by = sort_by if sort_by in SORTS else "last_activity"
     sort, index = [(sort_by, -1), ("_id", -1)], SORTS[sort_by]
-    name = cache.versioned_key(TOPIC_LIST, cache.digest([query, sort, limit, offset]))
+    # An admin's list has no visibility filter: never shared with a member's.
+    fingerprint = ("admin-" if topic_policy.is_admin(user) else "") + mine.list_fp
+    name = list_page_key(fingerprint, sort_by, tags, search, limit, offset)
 
     def load():
         topics = hinted_find(Topic, query, sort, index, skip=offset, limit=limit)
@@ -144,6 +162,16 @@ def list_topics(user, sort_by="last_activity", tags=None, search=None, limit=20,
     return items, page["total"]
 
 
+def view_names(topic_id):
+    """What `get_topic` reads (utils/prefetch_plans.py)."""
+    oid = parse_id(topic_id)
+    return () if oid is None else (_view_key(oid),)
+
+
+def _view_key(oid):
+    return cache.versioned_key(topic_ns(oid), "view")
+
+
 def _load_topic_view(topic_id):
     def load():
         topic = Topic.get(topic_id, include_deleted=True)
@@ -155,7 +183,7 @@ def _load_topic_view(topic_id):
     oid = parse_id(topic_id)
     if oid is None:
         return None
-    view = cache.cached(cache.versioned_key(topic_ns(oid), "view"), TTL, load)
+    view = cache.cached(_view_key(oid), TTL, load)
     return view or None
 
 

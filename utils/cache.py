@@ -14,6 +14,8 @@ import hashlib
 import json
 from datetime import timezone
 
+import orjson
+
 from bson import json_util
 from flask import current_app, g, has_request_context
 from bson.json_util import JSONMode, JSONOptions
@@ -33,16 +35,24 @@ def digest(value):
     return hashlib.sha1(raw).hexdigest()[:16]
 
 
+def dumps(value):
+    """JSON bytes of a cached value (orjson: pages are large and read on every request)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
+loads = orjson.loads
+
+
 def get_json(name):
     raw = get_redis().get(name)
-    return None if raw is None else json.loads(raw)
+    return None if raw is None else loads(raw)
 
 
 def set_json(name, value, ttl=DEFAULT_TTL):
-    get_redis().set(name, json.dumps(value), ex=ttl)
+    get_redis().set(name, dumps(value), ex=ttl)
 
 
-def cached(name, ttl, loader, dumps=json.dumps, loads=json.loads):
+def cached(name, ttl, loader, dumps=dumps, loads=loads):
     """The cached value of `name` (a key, or a `versioned_key`), else `loader()`
     stored for `ttl` seconds (a `prefetch` of this request answers without a command)."""
     name, raw = read_raw(name)
@@ -114,68 +124,129 @@ class VersionedKey:
         return cache_key(self.namespace, f"v{version(self.namespace)}", *self.parts)
 
 
-# Several cached values in one command. ARGV holds 4 fields per key: kind, a, b, c.
-# 'p': the plain key a. 'v': version key a, value key b .. version .. c. 'r': like 'v'
-# once '{ref}' in a and b is replaced by the value of the first key (a plain key
-# holding an id: a post's or a room's topic), skipped when that is missing or empty.
-# Returns {resolved key, value or false} per key.
-_PREFETCH = """
-local out, ref = {}, false
-for i = 1, #ARGV, 4 do
-  local kind, a, b, c = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  if kind == 'r' and ref and ref ~= '' then
-    a = string.gsub(a, '{ref}', ref)
-    b = string.gsub(b, '{ref}', ref)
-    kind = 'v'
+# Placeholders a prefetched name may hold, filled in by the script that reads it
+# (a name whose placeholder has no value there is skipped, and read later as usual):
+REF = "{ref}"      # the value of the first name, a plain key holding an id (a post's topic)
+USER = "{user}"    # the signed-in user's id (the session script only: utils/session_store.py)
+LIST_FP = "{fp}"   # the signed-in user's list fingerprint (policies/facts.py), same script
+PLACEHOLDERS = (REF, USER, LIST_FP)
+
+# Lua: read the prefetch specs in ARGV[first..], 4 per name: kind ('p' plain key a;
+# 'v' version key a, value key b .. version .. c), a, b, c. Expects the locals `first`,
+# `subs` (placeholder -> value, or false when unknown) and `out`, and appends
+# {resolved key or '', value or false} per name. '{ref}' is set from the first name.
+PREFETCH_LOOP = """
+local function fill(text)
+  for mark, value in pairs(subs) do
+    if string.find(text, mark, 1, true) then
+      if not value then return nil end
+      text = string.gsub(text, mark, value)
+    end
   end
-  if kind == 'p' then
-    local value = redis.call('GET', a)
-    if i == 1 then ref = value end
-    out[#out + 1] = a
-    out[#out + 1] = value
-  elseif kind == 'v' then
-    local name = b .. (redis.call('GET', a) or '0') .. c
-    out[#out + 1] = name
-    out[#out + 1] = redis.call('GET', name)
-  else
-    out[#out + 1] = ''
-    out[#out + 1] = false
-  end
+  return text
 end
+for i = first, #ARGV, 4 do
+  local kind, a, b, c = ARGV[i], fill(ARGV[i + 1]), fill(ARGV[i + 2]), fill(ARGV[i + 3])
+  local name, value = '', false
+  if a and b and c then
+    if kind == 'p' then
+      name = a
+    else
+      name = b .. (redis.call('GET', a) or '0') .. c
+    end
+    value = redis.call('GET', name)
+  end
+  if i == first and kind == 'p' then
+    subs['{ref}'] = (value and value ~= '') and value or false
+  end
+  out[#out + 1] = name
+  out[#out + 1] = value
+end
+"""
+_PREFETCH = """
+local first, subs, out = 1, {['{ref}'] = false}, {}
+""" + PREFETCH_LOOP + """
 return out
 """
-REF = "{ref}"
 
 
 def prefetch(*names):
-    """Read these keys (plain, `versioned_key`s, and versioned keys whose namespace
-    holds REF, filled from the first key's value) in ONE command; the `cached` and
-    `read_raw` calls that follow in this request take them from here. A write
-    (`bump`, `invalidate`) forgets them."""
+    """Read these keys (plain, `versioned_key`s, and names holding REF, filled from
+    the first key's value) in ONE command; the `cached` and `read_raw` calls that
+    follow in this request take them from here. A write (`bump`, `invalidate`)
+    forgets them. Nothing is sent when this request read them all already (the
+    session script reads a route's names with the session: utils/prefetch_plans.py)."""
+    memo = _prefetched()
+    if names and all(identity is None or identity in memo
+                     for identity in _identities(names, _memo_ref(names, memo))):
+        return
+    remember(names, script(_PREFETCH)(args=prefetch_args(names)), {})
+
+
+def prefetch_args(names):
+    """The ARGV part of `PREFETCH_LOOP` for `names`."""
     args = []
     for name in names:
         if isinstance(name, VersionedKey):
             head, tail = name.head_tail()
-            kind = "r" if REF in name.namespace else "v"
-            args += [kind, cache_key("version", name.namespace), head, tail]
+            args += ["v", cache_key("version", name.namespace), head, tail]
         else:
             args += ["p", name, "", ""]
-    found = script(_PREFETCH)(args=args)
+    return args
+
+
+def remember(names, found, fills):
+    """Keep what `PREFETCH_LOOP` read for `names` for this request. `fills` holds the
+    values of USER and LIST_FP the script used (REF comes from the first name, as there)."""
     ref = found[1] if names and not isinstance(names[0], VersionedKey) else None
     memo = _prefetched()
-    for n, name in enumerate(names):
+    for n, identity in enumerate(_identities(names, {**fills, REF: ref or None})):
         resolved, raw = found[2 * n], found[2 * n + 1]
-        if isinstance(name, VersionedKey) and REF in name.namespace:
-            if not ref:
-                continue
-            name = VersionedKey(name.namespace.replace(REF, ref), name.parts)
-        memo[_identity(name)] = (resolved, raw)
+        if resolved and identity is not None:
+            # Text, as the app's client reads it (the session client reads bytes).
+            memo[identity] = (_text(resolved), None if raw is None else _text(raw))
+
+
+def _memo_ref(names, memo):
+    """REF's value when the first (plain) name is in the memo already."""
+    if isinstance(names[0], VersionedKey):
+        return {}
+    known = memo.get(_identity(names[0]))
+    return {REF: known[1] or None} if known else {}
+
+
+def _identities(names, fills):
+    """The memo identity of each name once filled (None where a placeholder has no value)."""
+    filled = (_fill(name, fills) for name in names)
+    return [None if name is None else _identity(name) for name in filled]
 
 
 def _identity(name):
+    """How a name is known in the memo (the parts as text: a key is text in Redis)."""
     if isinstance(name, VersionedKey):
-        return (name.namespace, name.parts)
+        return (name.namespace, tuple(str(part) for part in name.parts))
     return name
+
+
+def _fill(name, fills):
+    """`name` with its placeholders replaced by `fills` (None when one has no value)."""
+    def text(value):
+        for mark in PLACEHOLDERS:
+            if mark in value:
+                if not fills.get(mark):
+                    raise LookupError(mark)
+                value = value.replace(mark, _text(fills[mark]))
+        return value
+    try:
+        if isinstance(name, VersionedKey):
+            return VersionedKey(text(name.namespace), tuple(text(str(p)) for p in name.parts))
+        return text(name)
+    except LookupError:
+        return None
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _prefetched():

@@ -7,8 +7,10 @@ format) with two changes that matter on every request:
   when it is authenticated, the cached signed-in user (utils/auth.py reads it
   from `session.prefetched_user` instead of a second GET) and the user's cached
   permission facts (policies/facts.py takes them with `take_prefetched_facts`
-  instead of a GET of its own), and renews the
-  session's time to live when it has aged (sliding expiry without a rewrite).
+  instead of a GET of its own), renews the session's time to live when it has
+  aged (sliding expiry without a rewrite), and reads the cache keys the route
+  will read (its plan: utils/prefetch_plans.py). So a cached read is one
+  command in all.
 - A session is written back only when it changed (Flask-Session rewrites it on
   every request when SESSION_REFRESH_EACH_REQUEST is on, Flask's default).
 """
@@ -18,14 +20,17 @@ from flask import current_app, has_request_context
 from flask import session as flask_session
 from flask_session.redis import RedisSessionInterface
 
+from utils import cache
 from utils.cache import cache_key
+from utils.prefetch_plans import names_for
 from utils.redis_client import key
 
 # utils/auth.py caches the public fields of a signed-in user under this prefix + id.
 SESSION_USER_PREFIX = cache_key("session_user", "")
 # policies/facts.py keeps each user's permission facts under this prefix + id.
 # ("v2": the facts gained blocks and notification silences; an older copy lacks them.)
-FACTS_PREFIX = key("facts", "v2", "user", "")
+# ("v3": the facts start with their list fingerprint, which the script reads.)
+FACTS_PREFIX = key("facts", "v3", "user", "")
 
 # The cached user is BSON (ObjectIds and aware datetimes round-trip; decoding is
 # C code, several times faster than extended JSON on every request).
@@ -68,24 +73,32 @@ def _request_session():
 
 
 # KEYS[1] session key; ARGV[1] user-cache prefix, ARGV[2] lifetime s, ARGV[3] slack s,
-# ARGV[4] facts prefix. Returns {session bytes or false, user BSON or false, facts or
-# false}. The user and facts keys are derived from the session's content, which is
-# why this is a script and not a pipeline.
+# ARGV[4] facts prefix, ARGV[5..] the route's cache names (utils/cache.PREFETCH_LOOP).
+# Returns {session bytes, user BSON, facts, the facts' list fingerprint, the user id}
+# (each false when missing), then {key, value} per cache name. The user and facts
+# keys are derived from the session's content, which is why this is a script and
+# not a pipeline; the cache names may be derived from the user and the facts.
 _OPEN = """
 local raw = redis.call('GET', KEYS[1])
-if not raw then return {false, false, false} end
-local lifetime = tonumber(ARGV[2])
-if redis.call('TTL', KEYS[1]) < lifetime - tonumber(ARGV[3]) then
-  redis.call('EXPIRE', KEYS[1], lifetime)
+local user, facts, fp, user_id = false, false, false, false
+if raw then
+  local lifetime = tonumber(ARGV[2])
+  if redis.call('TTL', KEYS[1]) < lifetime - tonumber(ARGV[3]) then
+    redis.call('EXPIRE', KEYS[1], lifetime)
+  end
+  local ok, data = pcall(cmsgpack.unpack, raw)
+  if ok and type(data) == 'table' and data['authenticated'] == true
+     and type(data['user_id']) == 'string' then
+    user_id = data['user_id']
+    user = redis.call('GET', ARGV[1] .. user_id)
+    facts = redis.call('GET', ARGV[4] .. user_id)
+    if facts then fp = string.match(facts, '^{"fp": "(%w+)"') or false end
+  end
 end
-local ok, data = pcall(cmsgpack.unpack, raw)
-local user, facts = false, false
-if ok and type(data) == 'table' and data['authenticated'] == true
-   and type(data['user_id']) == 'string' then
-  user = redis.call('GET', ARGV[1] .. data['user_id'])
-  facts = redis.call('GET', ARGV[4] .. data['user_id'])
-end
-return {raw, user, facts}
+local first, out = 5, {raw, user, facts, fp, user_id}
+local subs = {['{ref}'] = false, ['{user}'] = user_id, ['{fp}'] = fp}
+""" + cache.PREFETCH_LOOP + """
+return out
 """
 
 
@@ -103,9 +116,14 @@ class PrefetchingRedisSessionInterface(RedisSessionInterface):
         if not sid:
             return self._new_session()
         lifetime = int(app.permanent_session_lifetime.total_seconds())
-        raw, user, facts = self._open_script(
+        names = names_for(app)
+        found = self._open_script(
             keys=[self._get_store_id(sid)],
-            args=[SESSION_USER_PREFIX, lifetime, TTL_RENEW_SLACK, FACTS_PREFIX])
+            args=[SESSION_USER_PREFIX, lifetime, TTL_RENEW_SLACK, FACTS_PREFIX,
+                  *cache.prefetch_args(names)])
+        raw, user, facts, fingerprint, user_id = found[:5]
+        if names:
+            cache.remember(names, found[5:], {cache.USER: user_id, cache.LIST_FP: fingerprint})
         if raw is None:
             return self._new_session()
         session = self.session_class(self.serializer.decode(raw), sid=sid)

@@ -1,0 +1,94 @@
+"""A route's cache names come with its session (utils/prefetch_plans.py): one Redis
+command per cached read, and never another caller's page."""
+import pytest
+
+from tests import command_counting
+from tests.command_counting import Recording
+from tests.content_helpers import make_post, make_topic
+from tests.factories import make_friends
+
+
+def _ids(response):
+    assert response.status_code == 200, response.get_json()
+    return [item["id"] for item in response.get_json()["data"]]
+
+
+def test_invite_only_topic_is_listed_to_its_members_only(auth, app, make_client):
+    owner, owner_client = auth.signed_in()
+    _, stranger = auth.signed_in()
+    _, admin = auth.signed_in(is_admin=True)
+    anonymous = make_client()
+    public = make_topic(owner_client)
+    private = make_topic(owner_client, require_approval=True)
+    command_counting.install(app)
+    url = "/api/topics?limit=50"
+    for _ in range(2):  # the second round is served from the shared pages
+        with Recording() as rec:
+            theirs = _ids(stranger.get(url))
+        mine, admins, nobodys = (_ids(c.get(url)) for c in (owner_client, admin, anonymous))
+        assert {public["id"], private["id"]} <= set(mine) and {public["id"], private["id"]} <= set(admins)
+        assert public["id"] in theirs and private["id"] not in theirs
+        assert public["id"] in nobodys and private["id"] not in nobodys
+    assert rec.redis_commands == ["EVALSHA"], rec.redis_trips
+
+
+def test_a_hidden_post_leaves_the_hiders_page_only(auth):
+    _, client = auth.signed_in()
+    _, other = auth.signed_in()
+    topic = make_topic(client)
+    hidden, kept = make_post(client, topic["id"]), make_post(client, topic["id"], title="Kept")
+    url = f"/api/posts/topics/{topic['id']}/posts"
+    assert {hidden["id"], kept["id"]} <= set(_ids(client.get(url))) & set(_ids(other.get(url)))
+    assert client.post(f"/api/content-settings/posts/{hidden['id']}/hide").status_code == 200
+    for _ in range(2):
+        assert hidden["id"] not in _ids(client.get(url)) and kept["id"] in _ids(client.get(url))
+        assert hidden["id"] in _ids(other.get(url))
+
+
+def test_per_user_pages_are_the_callers_own(auth, app):
+    """Notifications and conversations are named by the session's user in the script:
+    alternating callers each get their own, read in one command."""
+    (alice, alice_client), (bob, bob_client), (carol, carol_client) = (
+        auth.signed_in() for _ in range(3))
+    with app.app_context():
+        make_friends(alice, bob)
+        make_friends(alice, carol)
+    for sender, to in ((alice_client, bob), (carol_client, alice)):
+        response = sender.post("/api/messages/private",
+                               json={"to_user_id": str(to["_id"]), "content": "hello"})
+        assert response.status_code == 201, response.get_json()
+    command_counting.install(app)
+    partners = "/api/users/private-messages/conversations"
+    seen = {}
+    for _ in range(2):
+        for name, client in (("alice", alice_client), ("bob", bob_client)):
+            with Recording() as rec:
+                notes = _ids(client.get("/api/notifications"))
+            talks = {c["user_id"] for c in client.get(partners).get_json()["data"]}
+            assert seen.setdefault(name, (notes, talks)) == (notes, talks)
+    assert rec.redis_commands == ["EVALSHA"], rec.redis_trips
+    assert seen["alice"][1] == {str(bob["_id"]), str(carol["_id"])}
+    assert seen["bob"][1] == {str(alice["_id"])}
+    assert seen["alice"][0] and seen["bob"][0] and not set(seen["alice"][0]) & set(seen["bob"][0])
+
+
+@pytest.mark.parametrize("url", [
+    "/api/topics?limit=0", "/api/topics?offset=-1", "/api/posts/topics/{topic}/posts?limit=x",
+    "/api/comments/posts/{post}/comments?limit=0", "/api/notifications?unread_only=maybe",
+    "/api/users/private-messages/conversations?limit=99",
+])
+def test_bad_query_parameters_are_still_a_400(auth, url):
+    """A plan that cannot parse the query names nothing; the view answers the 400."""
+    _, client = auth.signed_in()
+    topic = make_topic(client)
+    post = make_post(client, topic["id"])
+    response = client.get(url.format(topic=topic["id"], post=post["id"]))
+    assert response.status_code == 400 and response.get_json()["success"] is False
+
+
+@pytest.mark.parametrize("url", ["/api/topics/nope", "/api/posts/topics/nope/posts",
+                                 "/api/comments/posts/nope/comments",
+                                 "/api/chat-rooms/nope/messages"])
+def test_malformed_ids_are_still_a_404(auth, url):
+    _, client = auth.signed_in()
+    assert client.get(url).status_code == 404

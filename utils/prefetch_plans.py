@@ -1,0 +1,44 @@
+"""What a route will read from the cache, read with its session: one Redis command.
+
+A view marked `@reads(plan)` names the cache keys it will read (`utils.cache`
+names: plain keys and `versioned_key`s, which may hold the placeholders
+`cache.USER`, `cache.LIST_FP` and `cache.REF`). `plan(**view_args)` is called
+when the request's session is opened (utils/session_store.py), and the session
+script reads those keys too; the view's `cache.cached` / `cache.prefetch` calls
+then find them in the request's memo and send nothing. A plan that names a key
+the view does not read costs a GET in the script and nothing else; a key it
+misses is read by the view as before. So a plan is a speed-up, never a source
+of truth: the view still computes its own keys and checks permissions.
+"""
+from flask import request
+from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException
+
+from utils.errors import AppError
+
+
+def reads(plan):
+    """Mark a view with the plan of the cache names it reads (put it right under the
+    route decorator, so the registered function carries it)."""
+    def mark(view):
+        view.prefetch_plan = plan
+        return view
+    return mark
+
+
+def names_for(app):
+    """The cache names the current request's view will read ([] when it has no plan).
+    Called before Flask matches the URL (the session opens first), so it matches it."""
+    if request.method != "GET":
+        return []
+    try:
+        rule, view_args = request_ctx.url_adapter.match(return_rule=True)
+    except HTTPException:  # no route, wrong method, redirect: the view answers that
+        return []
+    plan = getattr(app.view_functions.get(rule.endpoint), "prefetch_plan", None)
+    if plan is None:
+        return []
+    try:
+        return list(plan(**view_args))
+    except AppError:  # bad query parameters: the view answers them with a 400
+        return []
