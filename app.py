@@ -16,6 +16,7 @@ from socketio_handlers import register_socket_handlers
 from utils import body_depth, csrf, unavailable
 from utils.cors_cache import cache_cors_headers
 from utils.errors import register_error_handlers
+from utils.flask_app import ParleyFlask
 from utils.json_provider import FastJSONProvider
 from utils.logging_setup import configure_logging, init_request_ids
 from utils.redis_client import create_bytes_client, create_client
@@ -30,7 +31,7 @@ def create_app(config=None):
     configure_logging(config.LOG_LEVEL, config.LOG_FORMAT)
     ensure_services(config)
 
-    app = Flask(__name__)
+    app = ParleyFlask(__name__)
     app.config.from_object(config)
     app.json = FastJSONProvider(app)
     if config.TRUSTED_PROXIES:

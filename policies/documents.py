@@ -23,7 +23,7 @@ def topic_ns(topic_id):
 
 
 def topic_key(topic_id):
-    return cache.versioned_key(topic_ns(topic_id), "doc")
+    return cache.versioned_key(topic_ns(topic_id), "bson")
 
 
 def post_topic_key(post_id):
@@ -32,7 +32,7 @@ def post_topic_key(post_id):
 
 # The topic whose id is the value of the first key of a `cache.prefetch` (a post's
 # `post_topic_key`, a room's `chat_cache.room_topic_key`).
-TOPIC_OF_REF = cache.versioned_key(topic_ns(cache.REF), "doc")
+TOPIC_OF_REF = cache.versioned_key(topic_ns(cache.REF), "bson")
 
 
 def topic(topic_id, include_deleted=False):

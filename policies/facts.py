@@ -30,7 +30,7 @@ from models.notification_setting import FOLLOW, MUTE, NotificationSetting
 from models.topic import Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
-from utils.cache import digest, dump_doc, load_doc
+from utils.cache import digest, dump_ext_json, load_ext_json
 from utils.redis_client import get_redis
 from utils.session_store import FACTS_PREFIX, take_prefetched_facts
 from utils.time import utcnow
@@ -172,7 +172,7 @@ def for_id(user_id):
         raw = get_redis().get(facts_key(name))
     if raw is None:
         data = _load(parse_id(user_id))
-        get_redis().set(facts_key(name), dump_doc(data), ex=USER_TTL)
+        get_redis().set(facts_key(name), dump_ext_json(data), ex=USER_TTL)
         facts = Facts(data)
     else:
         facts = _decode(raw)
@@ -220,7 +220,7 @@ class _DecodedDocs:
     def get(self, raw):
         facts = self.entries.pop(raw, None)
         if facts is None:
-            facts = Facts(load_doc(raw))
+            facts = Facts(load_ext_json(raw))
             self.size += len(raw)
         self.entries[raw] = facts  # the most recently used last
         while self.size > self.max_bytes and len(self.entries) > 1:

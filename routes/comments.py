@@ -5,15 +5,16 @@ from schemas import comments as schemas
 from schemas.posts import Report
 from services import comments
 from utils.auth import current_user, login_required, session_user
-from utils.prefetch_plans import reads
+from utils.prefetch_plans import parsed_once, reads
 from utils.responses import done, ok
-from utils.validation import parse_body, query_int
+from utils.validation import parse_body, query_arg, query_int
 
 bp = Blueprint("comments", __name__, url_prefix="/api/comments")
 
 
+@parsed_once
 def _tree_args():
-    return {"sort_by": request.args.get("sort_by", "top"),
+    return {"sort_by": query_arg("sort_by", "top"),
             "limit": query_int("limit", 100, minimum=1, maximum=500)}
 
 

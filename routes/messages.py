@@ -5,12 +5,14 @@ from schemas.chat import DeleteMessageIn, MessageBody, PrivateMessageIn, ReportI
 from services import messages, private_messages
 from utils.auth import current_user, login_required, session_user
 from utils.errors import ValidationFailed
+from utils.prefetch_plans import parsed_once
 from utils.responses import done, ok
 from utils.validation import parse_body, query_choice, query_int
 
 bp = Blueprint("messages", __name__, url_prefix="/api/messages")
 
 
+@parsed_once
 def history_args(default_limit=50):
     """`limit` (1..100) and the two cursors; a malformed cursor id is the service's 404."""
     return {"limit": query_int("limit", default_limit, minimum=1, maximum=100),

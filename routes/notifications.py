@@ -4,13 +4,14 @@ from flask import Blueprint, request
 from services import notifications
 from utils.auth import current_user, login_required
 from utils.errors import ValidationFailed
-from utils.prefetch_plans import reads
+from utils.prefetch_plans import parsed_once, reads
 from utils.responses import done, ok
 from utils.validation import paging, pagination, query_choice
 
 bp = Blueprint("notifications", __name__, url_prefix="/api/notifications")
 
 
+@parsed_once
 def _list_args():
     limit, offset = paging(default_limit=50)
     unread_only = query_choice("unread_only", ("true", "false"), "false") == "true"

@@ -4,9 +4,9 @@ from flask import Blueprint, request
 from schemas import posts as schemas
 from services import posts
 from utils.auth import admin_required, current_user, login_required, session_user
-from utils.prefetch_plans import reads
+from utils.prefetch_plans import parsed_once, reads
 from utils.responses import done, ok
-from utils.validation import paging, parse_body
+from utils.validation import paging, parse_body, query_arg
 
 bp = Blueprint("posts", __name__, url_prefix="/api/posts")
 
@@ -17,9 +17,10 @@ def recent_posts():
     return ok(posts.recent_posts(session_user(), limit=limit, offset=offset))
 
 
+@parsed_once
 def _posts_args():
     limit, offset = paging(default_limit=50)
-    return {"sort_by": request.args.get("sort_by", "new"), "limit": limit, "offset": offset}
+    return {"sort_by": query_arg("sort_by", "new"), "limit": limit, "offset": offset}
 
 
 @bp.get("/topics/<topic_id>/posts")

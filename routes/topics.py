@@ -4,17 +4,18 @@ from flask import Blueprint, request
 from schemas import topics as schemas
 from services import anonymous_identities, topic_invitations, topic_moderation, topics
 from utils.auth import current_user, login_required, session_user
-from utils.prefetch_plans import reads
+from utils.prefetch_plans import parsed_once, reads
 from utils.responses import done, ok
-from utils.validation import pagination, paging, parse_body
+from utils.validation import pagination, paging, parse_body, query_arg
 
 bp = Blueprint("topics", __name__, url_prefix="/api/topics")
 
 
+@parsed_once
 def _list_args():
     limit, offset = paging(default_limit=20)
-    return {"sort_by": request.args.get("sort_by", "last_activity"),
-            "tags": request.args.getlist("tags"), "search": request.args.get("search"),
+    return {"sort_by": query_arg("sort_by", "last_activity"),
+            "tags": request.args.getlist("tags"), "search": query_arg("search"),
             "limit": limit, "offset": offset}
 
 

@@ -37,7 +37,7 @@ ROOM_FIELDS = {name: 1 for name in ("topic_id", "name", "owner_id", "is_public",
 
 
 def room_key(room_id):
-    return key("chatcache", "room", room_id)
+    return key("chatcache", "room_bson", room_id)  # utils.cache.dump_doc
 
 
 def room_topic_key(room_id):

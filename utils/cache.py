@@ -10,15 +10,16 @@ Two tools:
 Values must be JSON-safe (use models.base.to_json_safe). Only shared data
 goes here: anything that depends on the caller is computed per request.
 """
+import base64
 import hashlib
-import json
 from datetime import timezone
 
+import bson
 import orjson
-
 from bson import json_util
-from flask import current_app, g, has_request_context
+from bson.codec_options import CodecOptions
 from bson.json_util import JSONMode, JSONOptions
+from flask import current_app, g, has_request_context
 
 from utils.redis_client import get_redis, key
 
@@ -31,7 +32,7 @@ def cache_key(*parts):
 
 def digest(value):
     """A short stable hash of any JSON-able value (query parameters, id lists)."""
-    raw = json.dumps(value, sort_keys=True, default=str).encode()
+    raw = orjson.dumps(value, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
     return hashlib.sha1(raw).hexdigest()[:16]
 
 
@@ -217,32 +218,29 @@ def _memo_ref(names, memo):
 
 def _identities(names, fills):
     """The memo identity of each name once filled (None where a placeholder has no value)."""
-    filled = (_fill(name, fills) for name in names)
-    return [None if name is None else _identity(name) for name in filled]
+    return [_identity(name, fills) for name in names]
 
 
-def _identity(name):
-    """How a name is known in the memo (the parts as text: a key is text in Redis)."""
-    if isinstance(name, VersionedKey):
-        return (name.namespace, tuple(str(part) for part in name.parts))
-    return name
+def _identity(name, fills=None):
+    """How a name is known in the memo: its text (the parts as text: a key is text in
+    Redis), placeholders replaced by `fills`; None when one of them has no value."""
+    versioned = isinstance(name, VersionedKey)
+    texts = [name.namespace, *map(str, name.parts)] if versioned else [name]
+    if fills is not None and any("{" in text for text in texts):
+        try:
+            texts = [_fill(text, fills) for text in texts]
+        except LookupError:
+            return None
+    return (texts[0], tuple(texts[1:])) if versioned else texts[0]
 
 
-def _fill(name, fills):
-    """`name` with its placeholders replaced by `fills` (None when one has no value)."""
-    def text(value):
-        for mark in PLACEHOLDERS:
-            if mark in value:
-                if not fills.get(mark):
-                    raise LookupError(mark)
-                value = value.replace(mark, _text(fills[mark]))
-        return value
-    try:
-        if isinstance(name, VersionedKey):
-            return VersionedKey(text(name.namespace), tuple(text(str(p)) for p in name.parts))
-        return text(name)
-    except LookupError:
-        return None
+def _fill(text, fills):
+    for mark in PLACEHOLDERS:
+        if mark in text:
+            if not fills.get(mark):
+                raise LookupError(mark)
+            text = text.replace(mark, _text(fills[mark]))
+    return text
 
 
 def _text(value):
@@ -252,9 +250,8 @@ def _text(value):
 def _prefetched():
     if not has_request_context():
         return {}
-    if "cache_prefetched" not in g:
-        g.cache_prefetched = {}
-    return g.cache_prefetched
+    # One proxy lookup, then the plain object (this runs several times per read).
+    return vars(g._get_current_object()).setdefault("cache_prefetched", {})
 
 
 def _forget_prefetched():
@@ -275,7 +272,8 @@ def versioned_key(namespace, *parts):
     return VersionedKey(namespace, parts)
 
 
-# MongoDB documents as extended JSON: ObjectIds and tz-aware datetimes come back as such.
+# MongoDB documents as text: ObjectIds and tz-aware datetimes come back as such.
+_DOC_BSON = CodecOptions(tz_aware=True, tzinfo=timezone.utc)
 _DOC_JSON = JSONOptions(json_mode=JSONMode.CANONICAL, tz_aware=True, tzinfo=timezone.utc)
 
 
@@ -285,8 +283,21 @@ def cached_doc(name, ttl, loader):
 
 
 def dump_doc(doc):
-    return json_util.dumps(doc, json_options=_DOC_JSON)
+    """A document as cache text: base64 of its BSON, "" for None. Decoding it is C
+    code, about 20 times faster than extended JSON (a topic or a room document is
+    read on every cached read that checks visibility). Keys holding these say so
+    (`bson` in their name), so a process of the older format never reads them."""
+    return "" if doc is None else base64.b64encode(bson.encode(doc)).decode("ascii")
 
 
 def load_doc(raw):
+    return bson.decode(base64.b64decode(raw), codec_options=_DOC_BSON) if raw else None
+
+
+def dump_ext_json(value):
+    """Extended JSON text (policies/facts.py: the session script reads its first field)."""
+    return json_util.dumps(value, json_options=_DOC_JSON)
+
+
+def load_ext_json(raw):
     return json_util.loads(raw, json_options=_DOC_JSON)

@@ -28,7 +28,7 @@ def _memoized(cors_after_request):
     def cached_cors_after_request(response):
         if request.method == "OPTIONS" or response.headers.get("Access-Control-Allow-Origin"):
             return cors_after_request(response)
-        origin = request.headers.get("Origin")
+        origin = request.environ.get("HTTP_ORIGIN")  # `headers.get` raises when absent
         answer = answers.get(origin)
         if answer is None:
             had_vary = "Origin" in response.vary

@@ -57,7 +57,8 @@ def init_request_ids(app):
 
     @app.before_request
     def assign_request_id():
-        incoming = request.headers.get("X-Request-ID", "")
+        # From the environ: `headers.get` raises and catches a KeyError when absent.
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
         valid = incoming and len(incoming) <= 64 and incoming.replace("-", "").isalnum()
         g.request_id = incoming if valid else uuid.uuid4().hex
 

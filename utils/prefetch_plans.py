@@ -10,9 +10,8 @@ the view does not read costs a GET in the script and nothing else; a key it
 misses is read by the view as before. So a plan is a speed-up, never a source
 of truth: the view still computes its own keys and checks permissions.
 """
-from flask import request
+from flask import g, request
 from flask.globals import request_ctx
-from werkzeug.exceptions import HTTPException
 
 from utils.errors import AppError
 
@@ -26,19 +25,31 @@ def reads(plan):
     return mark
 
 
+def parsed_once(parse):
+    """`parse(*args)` (a route's query-string parsing) run once per request: the route's
+    plan and its view both ask for it. Callers must not change what it returns."""
+    def once(*args):
+        memo = vars(g._get_current_object()).setdefault("parsed_once", {})
+        key = (parse, args)
+        if key not in memo:
+            memo[key] = parse(*args)
+        return memo[key]
+    return once
+
+
 def names_for(app):
     """The cache names the current request's view will read ([] when it has no plan).
     Called before Flask matches the URL (the session opens first), so it matches it."""
-    if request.method != "GET":
+    if request.method != "GET" or request_ctx.url_adapter is None:
         return []
-    try:
-        rule, view_args = request_ctx.url_adapter.match(return_rule=True)
-    except HTTPException:  # no route, wrong method, redirect: the view answers that
-        return []
-    plan = getattr(app.view_functions.get(rule.endpoint), "prefetch_plan", None)
+    # Flask's own matching, done early; it keeps the result (utils/flask_app.py). No
+    # route, a wrong method or a redirect leave `url_rule` unset: the view answers that.
+    request_ctx.match_request()
+    rule = request.url_rule
+    plan = rule and getattr(app.view_functions.get(rule.endpoint), "prefetch_plan", None)
     if plan is None:
         return []
     try:
-        return list(plan(**view_args))
+        return list(plan(**request.view_args))
     except AppError:  # bad query parameters: the view answers them with a 400
         return []
