@@ -121,6 +121,7 @@ def history(room_id):
 
 
 @bp.post("/<room_id>/messages")
+@reads(messages.room_names)
 @login_required
 def send(room_id):
     body = parse_body(schemas.MessageBody)

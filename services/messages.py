@@ -189,15 +189,23 @@ def notify_topic_mentions(topic, author, doc):
 
 # ----- history -----
 
+def room_names(room_id):
+    """The cached documents a read of or a send to a room checks: its topic's id, that
+    topic (visibility) and the room (the session script's plan of a send)."""
+    oid = parse_id(room_id)
+    if oid is None:
+        return ()
+    return chat_cache.room_topic_key(oid), documents.TOPIC_OF_REF, chat_cache.room_key(oid)
+
+
 def history_names(room_id, limit=DEFAULT_PAGE, before_id=None, after_id=None):
     """What `room_history` reads for the latest page, cached per room (services/chat_cache.py
-    says what drops it): the room, its topic (visibility) and the page, in one command
-    (also the session script's plan, utils/prefetch_plans.py)."""
+    says what drops it): the room, its topic and the page, in one command (also the
+    session script's plan, utils/prefetch_plans.py)."""
     oid = parse_id(room_id)
     if oid is None or before_id or after_id:
         return ()
-    return (chat_cache.room_topic_key(oid), documents.TOPIC_OF_REF, chat_cache.room_key(oid),
-            cache.versioned_key(chat_cache.history_ns(oid), limit))
+    return (*room_names(oid), cache.versioned_key(chat_cache.history_ns(oid), limit))
 
 
 def room_history(room_id, user, limit=DEFAULT_PAGE, before_id=None, after_id=None):

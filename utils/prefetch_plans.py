@@ -40,7 +40,7 @@ def parsed_once(parse):
 def names_for(app):
     """The cache names the current request's view will read ([] when it has no plan).
     Called before Flask matches the URL (the session opens first), so it matches it."""
-    if request.method != "GET" or request_ctx.url_adapter is None:
+    if request_ctx.url_adapter is None:
         return []
     # Flask's own matching, done early; it keeps the result (utils/flask_app.py). No
     # route, a wrong method or a redirect leave `url_rule` unset: the view answers that.
