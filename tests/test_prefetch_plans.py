@@ -92,3 +92,21 @@ def test_bad_query_parameters_are_still_a_400(auth, url):
 def test_malformed_ids_are_still_a_404(auth, url):
     _, client = auth.signed_in()
     assert client.get(url).status_code == 404
+
+
+def test_the_cached_list_follows_invitations_and_leaving(auth):
+    """A change of the caller's facts (an accepted invitation, leaving) is a new list
+    fingerprint: the very next read shows it, though the old page is still cached."""
+    _, owner_client = auth.signed_in()
+    guest, guest_client = auth.signed_in()
+    club = make_topic(owner_client, require_approval=True)
+    url = "/api/topics?limit=50"
+    assert club["id"] not in _ids(guest_client.get(url)) + _ids(guest_client.get(url))
+    invite = owner_client.post(f"/api/topics/{club['id']}/invite", json={"user_id": str(guest["_id"])})
+    assert invite.status_code == 200
+    assert club["id"] in _ids(guest_client.get(url))  # invited: may see it
+    invitation = guest_client.get("/api/topics/invitations").get_json()["data"][0]
+    assert guest_client.post(f"/api/topics/invitations/{invitation['id']}/accept").status_code == 200
+    assert club["id"] in _ids(guest_client.get(url))
+    assert guest_client.post(f"/api/topics/{club['id']}/leave").status_code == 200
+    assert club["id"] not in _ids(guest_client.get(url))
