@@ -18,8 +18,6 @@ both users). USER_TTL only bounds how long
 a missed invalidation could last. The admin flag is not cached here: it comes
 with the session's user document.
 """
-from collections import OrderedDict
-
 from flask import g, has_request_context
 
 from models.base import parse_id
@@ -31,6 +29,7 @@ from models.topic import Topic, TopicBan, TopicMember
 from models.topic_invitation import TopicInvitation
 from models.topic_mute import TopicMute
 from utils.cache import digest, dump_ext_json, load_ext_json
+from utils.decoded_memo import DecodedMemo
 from utils.redis_client import get_redis
 from utils.session_store import FACTS_PREFIX, take_prefetched_facts
 from utils.time import utcnow
@@ -39,10 +38,8 @@ USER_TTL = 120
 # A user belonging to more than this many topics or rooms is cut off (the
 # previous per-request reads had the same bound).
 MAX_ROWS = 5000
-# Decoded facts, per process, keyed by their exact stored text: a doc is decoded once
-# per change, not once per request (extended JSON decoding was a few percent of every
-# cached read; a user in thousands of topics, far more). The key is the content, so a
-# changed doc is a new entry: nothing to invalidate. Bounded by the bytes of the keys.
+# Decoded facts are kept per process (utils/decoded_memo.py): a doc is decoded once per
+# change, not once per request (a user in thousands of topics: far more than a page).
 DECODED_MAX_BYTES = 8 * 1024 * 1024
 
 
@@ -211,29 +208,8 @@ def invalidate_topic_members(topic_id):
 Block.on_insert(lambda doc: invalidate(doc["blocker_id"], doc["blocked_id"]))
 
 
-class _DecodedDocs:
-    """A least-recently-used map of stored doc -> Facts, bounded in bytes."""
-
-    def __init__(self, max_bytes):
-        self.max_bytes, self.size, self.entries = max_bytes, 0, OrderedDict()
-
-    def get(self, raw):
-        facts = self.entries.pop(raw, None)
-        if facts is None:
-            facts = Facts(load_ext_json(raw))
-            self.size += len(raw)
-        self.entries[raw] = facts  # the most recently used last
-        while self.size > self.max_bytes and len(self.entries) > 1:
-            self.size -= len(self.entries.popitem(last=False)[0])
-        return facts
-
-
-_decoded = _DecodedDocs(DECODED_MAX_BYTES)
-
-
-def _decode(raw):
-    """Facts of a stored doc, from the per-process copy when unchanged."""
-    return _decoded.get(raw)
+# Facts of a stored doc, from the per-process copy when unchanged.
+_decode = DecodedMemo(lambda raw: Facts(load_ext_json(raw)), DECODED_MAX_BYTES)
 
 
 def _memo():

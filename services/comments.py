@@ -91,7 +91,7 @@ def comment_tree(post_id, user, sort_by="top", limit=100):
     topic = documents.topic(topic_id, include_deleted=True) if topic_id else None
     if not post_policy.can_view(None, topic, user):
         raise NotFound("Post not found")
-    views = cache.cached(name, TTL, lambda: _views(hinted_find(
+    views = cache.cached(name, TTL, loads=cache.load_shared, loader=lambda: _views(hinted_find(
         Comment, {"post_id": oid}, sort, index, limit=limit)))
     return build_tree([authorship.personal(view, user) for view in views])
 

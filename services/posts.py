@@ -113,7 +113,7 @@ def list_topic_posts(topic_id, user, sort_by="new", limit=50, offset=0):
     name = names[1]
     topic = visible_topic_or_404(oid, user)
     query = topic_posts_query(topic["_id"], hidden)
-    views = cache.cached(name, TTL, lambda: _views(
+    views = cache.cached(name, TTL, loads=cache.load_shared, loader=lambda: _views(
         hinted_find(Post, query, sort, index, skip=offset, limit=limit)))
     return [authorship.personal(view, user) for view in views]
 

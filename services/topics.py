@@ -154,7 +154,7 @@ def list_topics(user, sort_by="last_activity", tags=None, search=None, limit=20,
         return {"items": [shared_view(t, owners) for t in topics],
                 "total": hinted_count(Topic, query, index)}
 
-    page = cache.cached(name, TTL, load)
+    page = cache.cached(name, TTL, load, loads=cache.load_shared)  # `personal` copies
     # Per topic on the page: never "all of the user's mutes" per request.
     items = [personal(view, ROLE_LEVEL.get(mine.topic_role(view["id"]), NONE),
                       mine.topic_muted(view["id"]))

@@ -110,3 +110,24 @@ def test_the_cached_list_follows_invitations_and_leaving(auth):
     assert club["id"] in _ids(guest_client.get(url))
     assert guest_client.post(f"/api/topics/{club['id']}/leave").status_code == 200
     assert club["id"] not in _ids(guest_client.get(url))
+
+
+def test_a_shared_page_gives_each_caller_their_own_flags(auth):
+    """A cached page is decoded once per process and shared (utils/decoded_memo.py):
+    each reader's flags are computed on a copy, never left on the shared one."""
+    _, voter = auth.signed_in()
+    _, reader = auth.signed_in()
+    topic = make_topic(voter)
+    post = make_post(voter, topic["id"])
+    make_post(voter, topic["id"], title="Other")
+    assert voter.post(f"/api/posts/{post['id']}/upvote").status_code == 200
+    url = f"/api/posts/topics/{topic['id']}/posts"
+
+    def flags(client):
+        response = client.get(url)
+        assert response.status_code == 200, response.get_json()
+        mine = next(p for p in response.get_json()["data"] if p["id"] == post["id"])
+        return mine["user_has_upvoted"], mine["score"]
+
+    for _ in range(3):
+        assert flags(voter) == (True, 1) and flags(reader) == (False, 1)

@@ -21,6 +21,7 @@ from bson.codec_options import CodecOptions
 from bson.json_util import JSONMode, JSONOptions
 from flask import current_app, g, has_request_context
 
+from utils.decoded_memo import DecodedMemo
 from utils.redis_client import get_redis, key
 
 DEFAULT_TTL = 120
@@ -42,6 +43,9 @@ def dumps(value):
 
 
 loads = orjson.loads
+# Pages read on most requests (topic list, posts, comments): decoded once per change,
+# shared by the requests that read the same bytes; their callers copy before changing.
+load_shared = DecodedMemo(orjson.loads, 16 * 1024 * 1024)
 
 
 def get_json(name):
