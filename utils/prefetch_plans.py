@@ -8,8 +8,12 @@ script reads those keys too; the view's `cache.cached` / `cache.prefetch` calls
 then find them in the request's memo and send nothing. A plan that names a key
 the view does not read costs a GET in the script and nothing else; a key it
 misses is read by the view as before. So a plan is a speed-up, never a source
-of truth: the view still computes its own keys and checks permissions.
+of truth: the view still computes its own keys and checks permissions. Names
+are built from parsed ids, numbers and digests, never from raw request text (a
+placeholder in it would be filled).
 """
+import functools
+
 from flask import g, request
 from flask.globals import request_ctx
 
@@ -28,6 +32,7 @@ def reads(plan):
 def parsed_once(parse):
     """`parse(*args)` (a route's query-string parsing) run once per request: the route's
     plan and its view both ask for it. Callers must not change what it returns."""
+    @functools.wraps(parse)
     def once(*args):
         memo = vars(g._get_current_object()).setdefault("parsed_once", {})
         key = (parse, args)
