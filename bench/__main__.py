@@ -47,6 +47,7 @@ def parse_args(argv=None):
     args.send_messages = 100 if quick else 400
     args.write_seconds = 2 if quick else 5
     args.write_requests = 300 if quick else 2000
+    args.write_bulk = (2_000, 5_000) if quick else (10_000, 20_000)
     return args
 
 
@@ -89,7 +90,7 @@ def main(argv=None):
             _step("write path: create post c1/c16, comment c16, the database alone")
             out["write_path"] = _guard(lambda: writes.write_path(
                 parley, users, base, args.write_seconds, args.write_requests, urls,
-                db_pid=services[0].process.pid))
+                db_pid=services[0].process.pid, bulk=args.write_bulk))
     finally:
         if parley is not None:
             parley.stop()

@@ -93,14 +93,17 @@ def _write_rows(item):
     if item.get("status") != "ok":
         return [("write path", "", _na(item))]
     rows = []
-    for name in ("post_c1", "post_c16", "comment_c16"):
+    bulk = item.get("bulk") or {}
+    for name in ("post_c1", "post_c16", "comment_c16", "post_c16_bulk", "comment_c16_bulk"):
         f = item[name]
+        if name.endswith("_bulk"):
+            name += f" (+{bulk.get('topics')} topics, {bulk.get('posts')} posts)"
         db = f"; database CPU {f['db_cpu_ms_per_request']} ms/write" \
             if f.get("db_cpu_ms_per_request") is not None else ""
         rows.append((f"write {name}", "req/s, p50/p99 ms",
                      f"{f['rps']:g}, {_fmt(f['p50_ms'])}/{_fmt(f['p99_ms'])}, errors "
                      f"{f['errors']}; server CPU {f['cpu_ms_per_request']} ms/write{db}"))
-    for name in ("posts_stored", "comments_stored"):
+    for name in ("posts_stored", "comments_stored", "comments_stored_bulk"):
         rows.append((f"write {name}", "created, lost", f"{item[name]['created']}, "
                                                        f"{item[name]['lost']}"))
     alone = item["db_alone"]

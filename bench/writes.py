@@ -24,8 +24,10 @@ COMMENT_BODY = {"content": "A reply with a few words in it.", "use_anonymous": F
 WRITERS = 16
 
 
-def write_path(server, users, base, duration, max_requests, services, db_pid=None):
-    """Posts at concurrency 1 and 16, comments at 16, and the database alone."""
+def write_path(server, users, base, duration, max_requests, services, db_pid=None,
+               bulk=(10_000, 20_000)):
+    """Posts at concurrency 1 and 16, comments at 16; the same at 16 again once the
+    database holds `bulk` = (topics, posts) more; and the database alone."""
     sessions = seed.sign_in_all(server.url, users[:WRITERS])
     cookies = [seed.cookie_of(http) for http in sessions]
     owner = sessions[0]
@@ -35,28 +37,42 @@ def write_path(server, users, base, duration, max_requests, services, db_pid=Non
     topic.raise_for_status()
     topic_id = topic.json()["data"]["id"]
     posts_path = f"/api/posts/topics/{topic_id}/posts"
-    results, created = {}, 0
+    results = {}
     before = _field(owner, server.url, f"/api/topics/{topic_id}", "post_count")
     for concurrency in (1, WRITERS):
-        figures = _measured_writes(server, db_pid, posts_path, POST_BODY,
-                                   cookies[:concurrency], concurrency, duration, max_requests, base)
-        results[f"post_c{concurrency}"] = figures
-        created += figures["ok"]
+        results[f"post_c{concurrency}"] = _measured_writes(
+            server, db_pid, posts_path, POST_BODY, cookies[:concurrency], concurrency, duration,
+            max_requests, base)
+    results[f"comment_c{WRITERS}"], results["comments_stored"] = _comments(
+        server, db_pid, owner, cookies, posts_path, duration, max_requests, base)
+    seed.bulk_content(services, "parley_bench", base, users[0]["id"], *bulk)
+    results["bulk"] = {"topics": bulk[0], "posts": bulk[1]}
+    results[f"post_c{WRITERS}_bulk"] = _measured_writes(
+        server, db_pid, posts_path, POST_BODY, cookies, WRITERS, duration, max_requests, base)
+    results[f"comment_c{WRITERS}_bulk"], results["comments_stored_bulk"] = _comments(
+        server, db_pid, owner, cookies, posts_path, duration, max_requests, base)
+    # Every post made here (the two the comments go under included) is in the count.
+    created = 2 + sum(results[name]["ok"] for name in
+                      ("post_c1", f"post_c{WRITERS}", f"post_c{WRITERS}_bulk"))
     stored = _field(owner, server.url, f"/api/topics/{topic_id}", "post_count") - before
     results["posts_stored"] = {"created": created, "topic_post_count_delta": stored,
                                "lost": created - stored}
+    results["db_alone"] = {f"c{c}": db_alone(services["mongo"], c, duration, max_requests)
+                           for c in (1, WRITERS)}
+    return {"status": "ok", **results}
+
+
+def _comments(server, db_pid, owner, cookies, posts_path, duration, max_requests, base):
+    """Comments by the 16 writers on a new post of the first (so 15 of 16 notify its
+    author): the figures, and what the post's comment count says was stored."""
     post = owner.post(server.url + posts_path, json=POST_BODY, timeout=30)
     post.raise_for_status()
     post_id = post.json()["data"]["id"]
     figures = _measured_writes(server, db_pid, f"/api/comments/posts/{post_id}/comments",
                                COMMENT_BODY, cookies, WRITERS, duration, max_requests, base)
-    results[f"comment_c{WRITERS}"] = figures
     counted = _field(owner, server.url, f"/api/posts/{post_id}", "comment_count")
-    results["comments_stored"] = {"created": figures["ok"], "post_comment_count": counted,
-                                  "lost": figures["ok"] - counted}
-    results["db_alone"] = {f"c{c}": db_alone(services["mongo"], c, duration, max_requests)
-                           for c in (1, WRITERS)}
-    return {"status": "ok", **results}
+    return figures, {"created": figures["ok"], "post_comment_count": counted,
+                     "lost": figures["ok"] - counted}
 
 
 def _field(http, url, path, name):
