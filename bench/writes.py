@@ -85,7 +85,8 @@ def _measured_writes(server, db_pid, path, body, cookies, concurrency, duration,
                      base):
     """req/s, p50/p99, the statuses, and server (and database) CPU ms per write."""
     # Two client processes above concurrency 1, as the read workload.
-    parts = [concurrency] if concurrency == 1 else [concurrency // 2, concurrency - concurrency // 2]
+    half = concurrency // 2
+    parts = [concurrency] if concurrency == 1 else [half, concurrency - half]
     jobs, start = [], 0
     for part in parts:
         jobs.append({"kind": "http", "method": "POST", "url": server.url, "path": path,
@@ -109,7 +110,8 @@ def _measured_writes(server, db_pid, path, body, cookies, concurrency, duration,
             statuses[code] = statuses.get(code, 0) + count
     done = len(latencies)
     return {"concurrency": concurrency, "ok": done, "rps": round(done / wall, 1),
-            "p50_ms": clients.percentile(latencies, 50), "p99_ms": clients.percentile(latencies, 99),
+            "p50_ms": clients.percentile(latencies, 50),
+            "p99_ms": clients.percentile(latencies, 99),
             "errors": sum(report["errors"] for report in reports), "statuses": statuses,
             "cpu_ms_per_request": round(1000 * cpu / done, 2) if done else None,
             "db_cpu_ms_per_request": round(1000 * db / done, 2) if done and db is not None

@@ -153,7 +153,7 @@ def test_write_visible_on_next_read(thread, client):
 def test_post_author_who_blocks_a_commenter_is_not_notified_at_once(thread):
     """The block comes from the commenter's cached facts: a block and an unblock
     through the API are seen by the very next comment."""
-    owner, owner_client, member, member_client, _t, post = thread
+    _owner, owner_client, member, member_client, _t, post = thread
 
     def comment_notes():
         notes = owner_client.get("/api/notifications").get_json()["data"]
