@@ -104,7 +104,7 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
                    parent_id=None):
     parent = None
     if parent_id is not None:
-        parent, _topic = _visible_comment(parent_id, user)
+        parent = _reply_parent(parent_id, user)
         post_id = parent["post_id"]
     post = Post.get(post_id)
     if post is None:
@@ -130,6 +130,17 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
     realtime.emit("new_comment", authorship.anonymous_view(view), room=f"post_{post['_id']}")
     _notify(user, topic, post, comment, text, alias)
     return authorship.personal(view, user)
+
+
+def _reply_parent(parent_id, user):
+    """The comment replied to, if the caller may see it: as `_visible_comment`, with its
+    topic from the cached document (a reply does not change the topic; the topic's
+    writes drop it) instead of a read."""
+    parent = Comment.get(parent_id)
+    topic = documents.topic(parent["topic_id"], include_deleted=True) if parent else None
+    if parent is None or topic is None or not can_view(topic, user):
+        raise NotFound("Comment not found")
+    return parent
 
 
 def _notify(user, topic, post, comment, text, alias):

@@ -147,6 +147,21 @@ def test_write_command_counts(world, name):
     assert "findAndModify" not in rec.mongo, rec.log.mongo_detail
 
 
+def test_reply_is_five_mongodb_commands(world):
+    """The parent, the post, the insert and both counters; the topic (visibility,
+    ban) comes from its cached document."""
+    client, post = world["client"], world["post"]
+    parent = client.post(f"/api/comments/posts/{post['id']}/comments",
+                         json={"content": "Parent"}).get_json()["data"]
+    url = f"/api/comments/{parent['id']}/reply"
+    assert client.post(url, json={"content": "First"}).status_code == 201
+    with Recording() as rec:
+        response = client.post(url, json={"content": "Second"})
+    assert response.status_code == 201, response.get_json()
+    assert sorted(rec.mongo) == ["find", "find", "insert", "update", "update"], \
+        rec.log.mongo_detail
+
+
 def test_comment_on_someone_elses_post_notifies_in_four_commands(world):
     """The friend comments on the owner's post: the post, the insert, the post's
     counter and the notification. Whether the owner blocked them comes from the
