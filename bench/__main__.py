@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import report, seed, workloads
+from bench import report, seed, workloads, writes
 from bench.servers import start_parley, start_services
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ALL = ("cold", "rest", "idle", "fanout", "send")
+ALL = ("cold", "rest", "idle", "fanout", "send", "write")
 
 
 def parse_args(argv=None):
@@ -45,6 +45,9 @@ def parse_args(argv=None):
     args.cold_runs = 1 if quick else 3
     args.connect_seconds = 30
     args.send_messages = 100 if quick else 400
+    args.write_seconds = 2 if quick else 5
+    args.write_requests = 300 if quick else 2000
+    args.write_bulk = (2_000, 5_000) if quick else (10_000, 20_000)
     return args
 
 
@@ -67,7 +70,7 @@ def main(argv=None):
         if "cold" in args.only:
             _step("cold start")
             out["cold_start"] = workloads.cold_start(base, args.cold_runs, urls)
-        needed = max(args.clients + [40]) + 2
+        needed = max((args.clients if "fanout" in args.only else []) + [40]) + 2
         _step(f"seeding {needed} users")
         users = seed.seed_users(urls, "parley_bench", needed, base)
         parley = start_parley(base, urls, args.async_mode)
@@ -83,6 +86,11 @@ def main(argv=None):
         if "send" in args.only:
             _step("send path")
             out["send_path"] = workloads.send_path(parley, users[-1:], args.send_messages, base)
+        if "write" in args.only:
+            _step("write path: create post c1/c16, comment c16, the database alone")
+            out["write_path"] = _guard(lambda: writes.write_path(
+                parley, users, base, args.write_seconds, args.write_requests, urls,
+                db_pid=services[0].process.pid, bulk=args.write_bulk))
     finally:
         if parley is not None:
             parley.stop()

@@ -77,6 +77,7 @@ def table(results):
             rows.append(("send path", "socket", _na(send["socket"])))
         else:
             rows.append(("send path", "", _na(send)))
+    rows += _write_rows(work.get("write_path"))
     widths = [max(len(str(row[i])) for row in rows) for i in range(2)]
     lines = [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}" for row in rows]
     lines.insert(1, "-" * min(120, max(len(line) for line in lines)))
@@ -84,3 +85,28 @@ def table(results):
     header = (f"Parley bench ({'quick' if results['quick'] else 'full'}, "
               f"{results['async_mode']}, {machine['cpus']} CPUs, {results.get('seconds')} s)")
     return "\n".join([header] + lines)
+
+
+def _write_rows(item):
+    if not item:
+        return []
+    if item.get("status") != "ok":
+        return [("write path", "", _na(item))]
+    rows = []
+    bulk = item.get("bulk") or {}
+    for name in ("post_c1", "post_c16", "comment_c16", "post_c16_bulk", "comment_c16_bulk"):
+        f = item[name]
+        if name.endswith("_bulk"):
+            name += f" (+{bulk.get('topics')} topics, {bulk.get('posts')} posts)"
+        db = f"; database CPU {f['db_cpu_ms_per_request']} ms/write" \
+            if f.get("db_cpu_ms_per_request") is not None else ""
+        rows.append((f"write {name}", "req/s, p50/p99 ms",
+                     f"{f['rps']:g}, {_fmt(f['p50_ms'])}/{_fmt(f['p99_ms'])}, errors "
+                     f"{f['errors']}; server CPU {f['cpu_ms_per_request']} ms/write{db}"))
+    for name in ("posts_stored", "comments_stored", "comments_stored_bulk"):
+        rows.append((f"write {name}", "created, lost", f"{item[name]['created']}, "
+                                                       f"{item[name]['lost']}"))
+    alone = item["db_alone"]
+    rows.append(("write db_alone", "journaled inserts/s c1, c16",
+                 f"{alone['c1']['per_second']:g}, {alone['c16']['per_second']:g}"))
+    return rows

@@ -103,3 +103,30 @@ def big_reader(services, db_name, base, user_id, topics=10_000, joined=1_000, mu
         TopicMute.collection().insert_many(
             [TopicMute.new(topic_id=tid, user_id=owner) for tid in ids[-muted:]])
     app.extensions["mongo_client"].close()
+
+
+def bulk_content(services, db_name, base, owner_id, topics, posts):
+    """`topics` public topics and `posts` posts (in the first of them) written in
+    batches: a database of some size, for the write workload (SecantusDB's cost of
+    some commands grows with the collection)."""
+    from bson import ObjectId
+
+    from models.post import Post
+    from models.topic import Topic
+    from utils.time import utcnow
+
+    app = _app(services, db_name, base)
+    with app.app_context():
+        owner, now, run = ObjectId(owner_id), utcnow(), uuid.uuid4().hex[:6]
+        ids = []
+        for start in range(0, topics, 2000):
+            docs = [Topic.new(title=f"Bulk {run} {n}", title_lower=f"bulk {run} {n}",
+                              owner_id=owner, member_count=1, last_activity=now)
+                    for n in range(start, min(topics, start + 2000))]
+            Topic.collection().insert_many(docs)
+            ids += [doc["_id"] for doc in docs]
+        for start in range(0, posts, 2000):
+            Post.collection().insert_many([
+                Post.new(topic_id=ids[0], user_id=owner, title=f"Bulk {n}", content="Some words.")
+                for n in range(start, min(posts, start + 2000))])
+    app.extensions["mongo_client"].close()

@@ -10,7 +10,8 @@ Jobs:
 - sockets: connect `count` real python-socketio clients over the WebSocket
   transport, with the session cookies given (dealt round-robin); optionally join a room and record every
   `new_chat_room_message` with its send-to-receive latency.
-- http: `concurrency` keep-alive clients GET `path` for `duration` seconds.
+- http: `concurrency` keep-alive clients GET `path` (or POST a JSON body) for
+  `duration` seconds, or until `requests` were sent.
 """
 from gevent import monkey
 
@@ -115,28 +116,41 @@ def run_sockets(job):
 
 
 def run_http(job):
-    headers = {"Cookie": job["cookie"]} if job.get("cookie") else {}
-    latencies, errors = [], [0]
+    """GET `path` (or POST `json` to it when `method` is POST) from `concurrency`
+    keep-alive clients until `duration` seconds pass or, with `requests`, that many
+    were sent in all. `cookies`, when given, are dealt one per client (several users)."""
+    cookies = job.get("cookies") or [job.get("cookie")]
+    method, body = job.get("method", "GET"), job.get("json")
+    budget = [job.get("requests") or float("inf")]
+    latencies, errors, statuses = [], [0], {}
     out({"ready": True})
     sys.stdin.readline()  # "go": every worker starts together
-    deadline = time.monotonic() + job["duration"]
+    started = time.monotonic()
+    deadline = started + job["duration"]
 
-    def loop():
+    def loop(n):
         http = requests.Session()
-        while time.monotonic() < deadline:
-            started = time.perf_counter()
+        cookie = cookies[n % len(cookies)]
+        headers = {"Cookie": cookie} if cookie else {}
+        while time.monotonic() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            began = time.perf_counter()
             try:
-                response = http.get(job["url"] + job["path"], headers=headers, timeout=10)
-                ok = response.status_code == 200
+                response = http.request(method, job["url"] + job["path"], headers=headers,
+                                        json=body, timeout=10)
+                ok = response.status_code in (200, 201)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             except requests.RequestException:
                 ok = False
             if ok:
-                latencies.append(round((time.perf_counter() - started) * 1000, 3))
+                latencies.append(round((time.perf_counter() - began) * 1000, 3))
             else:
                 errors[0] += 1
 
-    gevent.joinall([gevent.spawn(loop) for _ in range(job["concurrency"])])
-    out({"report": {"latencies": latencies, "errors": errors[0]}})
+    gevent.joinall([gevent.spawn(loop, n) for n in range(job["concurrency"])])
+    out({"report": {"latencies": latencies, "errors": errors[0],
+                    "seconds": time.monotonic() - started,
+                    "statuses": {str(k): v for k, v in statuses.items()}}})
 
 
 def main():

@@ -189,20 +189,38 @@ class BaseModel:
         for hook in BaseModel._write_hooks.get(cls.collection_name, ()):
             hook(oid)
 
+    @staticmethod
+    def _update_doc(set_, unset, extra):
+        update = dict(extra or {})
+        update["$set"] = {**(set_ or {}), "updated_at": utcnow()}
+        if unset:
+            update["$unset"] = {name: "" for name in unset}
+        return update
+
     @classmethod
     def update(cls, doc_id, set_=None, unset=None, extra=None, query=None):
         """Apply `$set`/`$unset` (plus any `extra` operators) and return the new document."""
         oid = parse_id(doc_id)
         if oid is None:
             return None
-        update = dict(extra or {})
-        update["$set"] = {**(set_ or {}), "updated_at": utcnow()}
-        if unset:
-            update["$unset"] = {name: "" for name in unset}
         doc = cls.collection().find_one_and_update(
-            {"_id": oid, **(query or {})}, update, return_document=ReturnDocument.AFTER)
+            {"_id": oid, **(query or {})}, cls._update_doc(set_, unset, extra),
+            return_document=ReturnDocument.AFTER)
         cls._written(oid)
         return doc
+
+    @classmethod
+    def apply(cls, doc_id, set_=None, unset=None, extra=None):
+        """`update` for a caller that does not need the document back (a counter, a
+        timestamp): one `update` command, which the embedded SecantusDB serves through
+        the `_id` index where its findAndModify scans the collection (60-80 ms per call
+        at 5,000 documents, growing with them). True if the document was there."""
+        oid = parse_id(doc_id)
+        if oid is None:
+            return False
+        result = cls.collection().update_one({"_id": oid}, cls._update_doc(set_, unset, extra))
+        cls._written(oid)
+        return result.matched_count == 1
 
     @classmethod
     def mark_deleted(cls, doc_id, **extra_fields):

@@ -8,10 +8,9 @@ from models.base import parse_id
 from models.comment import MAX_DEPTH, Comment
 from models.post import Post
 from models.topic import Topic
-from policies import documents
+from policies import documents, facts
 from policies import post as post_policy
 from services import authorship, realtime, reports, votes
-from services.blocks import is_blocked
 from services.content_cache import TTL, comments_ns, invalidate_comments, invalidate_posts
 from services.mentions import notify_mentions
 from services.notifications import NotificationService
@@ -19,6 +18,7 @@ from services.posts import (alias_for, body_text, can_moderate, check_gif_url,
                             visible_post_or_404, writable_topic)
 from services.topic_access import can_view, require_not_banned
 from utils import cache
+from utils.auth import user_by_id
 from utils.errors import Forbidden, NotFound, ValidationFailed
 from utils.queries import hinted_find
 from utils.rate_limit import enforce_setting
@@ -115,7 +115,7 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
                    parent_id=None):
     parent = None
     if parent_id is not None:
-        parent, _topic = _visible_comment(parent_id, user)
+        parent = _reply_parent(parent_id, user)
         post_id = parent["post_id"]
     post = Post.get(post_id)
     if post is None:
@@ -134,13 +134,24 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
                              parent_comment_id=parent["_id"] if parent else None,
                              depth=parent["depth"] + 1 if parent else 0)
     if parent:
-        Comment.update(parent["_id"], extra={"$inc": {"reply_count": 1}})
-    Post.update(post["_id"], extra={"$inc": {"comment_count": 1}})
+        Comment.apply(parent["_id"], extra={"$inc": {"reply_count": 1}})
+    Post.apply(post["_id"], extra={"$inc": {"comment_count": 1}})
     invalidate_comments(post["_id"], topic["_id"])
     view = authorship.writer_view(Comment, comment, topic, user)
     realtime.emit("new_comment", authorship.anonymous_view(view), room=f"post_{post['_id']}")
     _notify(user, topic, post, comment, text, alias)
     return authorship.personal(view, user)
+
+
+def _reply_parent(parent_id, user):
+    """The comment replied to, if the caller may see it: as `_visible_comment`, with its
+    topic from the cached document (a reply does not change the topic; the topic's
+    writes drop it) instead of a read."""
+    parent = Comment.get(parent_id)
+    topic = documents.topic(parent["topic_id"], include_deleted=True) if parent else None
+    if parent is None or topic is None or not can_view(topic, user):
+        raise NotFound("Comment not found")
+    return parent
 
 
 def _notify(user, topic, post, comment, text, alias):
@@ -151,12 +162,15 @@ def _notify(user, topic, post, comment, text, alias):
                "display_name": display, "anonymous": alias is not None}
     notify_mentions(user, text, context, can_see=lambda mentioned: can_view(topic, mentioned))
     author_id = post["user_id"]
-    if author_id != parse_id(user["_id"]) and not is_blocked(author_id, user["_id"]):
+    # Whether the post's author blocked the commenter: from the commenter's own facts
+    # (read with the session; dropped by every block write), not a query.
+    if author_id != parse_id(user["_id"]) and not facts.of(user).is_blocked_by(author_id):
         NotificationService.notify(
             author_id, "comment", f"{display} commented on your post", text[:100],
             {"post_id": str(post["_id"]), "post_title": post["title"],
              "comment_id": str(comment["_id"]), "commenter_username": display},
-            sender_id=None if alias else user["_id"], blocks_checked=True)  # just above
+            sender_id=None if alias else user["_id"], blocks_checked=True,  # just above
+            recipient=user_by_id(author_id))  # the user cache, not a read per notification
 
 
 def vote_comment(comment_id, user, up):
@@ -183,7 +197,7 @@ def delete_comment(comment_id, actor, reason=None):
         raise Forbidden("Permission denied or comment not found")
     Comment.mark_deleted(comment["_id"], deleted_by=parse_id(actor["_id"]),
                          deletion_reason=sanitize_text(reason)[:500] if reason else None)
-    Post.update(comment["post_id"], extra={"$inc": {"comment_count": -1}})
+    Post.apply(comment["post_id"], extra={"$inc": {"comment_count": -1}})
     invalidate_comments(comment["post_id"])
     invalidate_posts(topic["_id"])
     realtime.emit("comment_deleted", {"comment_id": comment["_id"], "post_id": comment["post_id"]},

@@ -7,8 +7,8 @@ notification names only the alias: no sender id, no real username.
 import re
 
 from models.user import User
+from policies import facts
 from services import realtime
-from services.blocks import is_blocked
 from services.notifications import NotificationService
 
 MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9_-]{0,29})")
@@ -42,14 +42,17 @@ def notify_mentions(author, text, context, can_see=None):
     data = {**ids, "content_type": kind, "content_id": content_id, "sender_username": display,
             "sender_id": None if anonymous else str(author["_id"])}
     notified = []
+    # Who blocked the author: from the author's own facts (read with the session,
+    # dropped by every block write), not a query per mentioned user.
+    blocked_by = facts.of(author).is_blocked_by
     for user in User.find({"username_lower": {"$in": names}}, projection={"username": 1, "is_admin": 1}):
-        if user["_id"] == author["_id"] or is_blocked(user["_id"], author["_id"]):
+        if user["_id"] == author["_id"] or blocked_by(user["_id"]):
             continue
         if can_see is not None and not can_see(user):
             continue
         note = NotificationService.notify(
             user["_id"], "mention", f"{display} mentioned you", _preview(text), data,
-            sender_id=None if anonymous else author["_id"])
+            sender_id=None if anonymous else author["_id"], blocks_checked=True)  # above
         if note is None:
             continue
         realtime.emit_to_user(user["_id"], "user_mentioned", {

@@ -180,7 +180,7 @@ def create_post(topic_id, user, title, content=None, gif_url=None, use_anonymous
     extra = {"$inc": {"post_count": 1}}
     if tags:
         extra["$addToSet"] = {"tags": {"$each": tags}}
-    Topic.update(topic["_id"], set_={"last_activity": utcnow()}, extra=extra)
+    Topic.apply(topic["_id"], set_={"last_activity": utcnow()}, extra=extra)
     invalidate_topic(topic["_id"])
     view = authorship.writer_view(Post, post, topic, user)
     realtime.emit("new_post", authorship.anonymous_view(view), room=f"topic_{topic['_id']}")
@@ -223,7 +223,7 @@ def delete_post(post_id, actor, reason=None):
                       deletion_status="pending" if by_author else "approved",
                       permanent_delete_at=utcnow() + timedelta(days=7) if by_author else None,
                       deletion_reason=sanitize_text(reason)[:500] if reason else None)
-    Topic.update(topic["_id"], extra={"$inc": {"post_count": -1}})
+    Topic.apply(topic["_id"], extra={"$inc": {"post_count": -1}})
     invalidate_topic(topic["_id"])
     realtime.emit("post_deleted", {"post_id": post["_id"], "topic_id": topic["_id"]},
                   room=f"topic_{topic['_id']}")
@@ -245,7 +245,7 @@ def restore_deletion(post_id, **extra_fields):
         return None
     topic_id = post.get("topic_id")
     if topic_id is not None:
-        Topic.update(topic_id, extra={"$inc": {"post_count": 1}})
+        Topic.apply(topic_id, extra={"$inc": {"post_count": 1}})
         invalidate_topic(topic_id)
         realtime.emit("new_post", authorship.anonymous_view(_views([post])[0]),
                       room=f"topic_{topic_id}")
@@ -261,8 +261,8 @@ def set_status(post_id, admin, status, reason=None):
     if status == "closed" and not reason:
         raise ValidationFailed("Closure reason is required")
     post = Post.get_or_404(post_id)
-    Post.update(post["_id"], set_={"status": status,
-                                   "closure_reason": reason if status == "closed" else None})
+    Post.apply(post["_id"], set_={"status": status,
+                                  "closure_reason": reason if status == "closed" else None})
     invalidate_posts(post["topic_id"])
     realtime.emit("post_status_updated", {"post_id": post["_id"], "status": status,
                                           "closure_reason": reason if status == "closed" else None},

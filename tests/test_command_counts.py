@@ -143,6 +143,43 @@ def test_write_command_counts(world, name):
     rec = write(world, name)
     assert len(rec.mongo) <= WRITE_MONGO_CEILING[name], rec.log.mongo_detail
     assert len(rec.redis_trips) <= WRITE_REDIS_CEILING[name], rec.redis_trips
+    # SecantusDB's findAndModify scans the whole collection (bench `write`, README):
+    # counters and timestamps are bumped with `update`.
+    assert "findAndModify" not in rec.mongo, rec.log.mongo_detail
+
+
+def test_reply_is_five_mongodb_commands(world):
+    """The parent, the post, the insert and both counters; the topic (visibility,
+    ban) comes from its cached document."""
+    client, post = world["client"], world["post"]
+    parent = client.post(f"/api/comments/posts/{post['id']}/comments",
+                         json={"content": "Parent"}).get_json()["data"]
+    url = f"/api/comments/{parent['id']}/reply"
+    assert client.post(url, json={"content": "First"}).status_code == 201
+    with Recording() as rec:
+        response = client.post(url, json={"content": "Second"})
+    assert response.status_code == 201, response.get_json()
+    assert sorted(rec.mongo) == ["find", "find", "insert", "update", "update"], \
+        rec.log.mongo_detail
+
+
+def test_comment_on_someone_elses_post_notifies_in_four_commands(world):
+    """The friend comments on the owner's post: the post, the insert, the post's
+    counter and the notification. Whether the owner blocked them comes from the
+    commenter's facts, the owner (preferences, email) from the user cache. Redis:
+    session, topic document, rate limit, comment caches, the owner's cached user,
+    the owner's facts (silences), their notification list, presence, the
+    missed-email queue."""
+    client, post = world["friend_client"], world["post"]
+    url = f"/api/comments/posts/{post['id']}/comments"
+    assert client.post(url, json={"content": "First"}).status_code == 201
+    with Recording() as rec:
+        response = client.post(url, json={"content": "Second"})
+    assert response.status_code == 201, response.get_json()
+    assert sorted(rec.mongo) == ["find", "insert", "insert", "update"], rec.log.mongo_detail
+    assert len(rec.redis_trips) <= 9, rec.redis_trips
+    notes = world["client"].get("/api/notifications").get_json()["data"]
+    assert [n["type"] for n in notes[:2]] == ["comment", "comment"]
 
 
 def test_write_invalidates_the_cached_read(world):

@@ -148,3 +148,22 @@ def test_write_visible_on_next_read(thread, client):
     assert client.get(url).get_json()["data"] == []
     make_comment(owner_client, post["id"], "fresh")
     assert [c["content"] for c in client.get(url).get_json()["data"]] == ["fresh"]
+
+
+def test_post_author_who_blocks_a_commenter_is_not_notified_at_once(thread):
+    """The block comes from the commenter's cached facts: a block and an unblock
+    through the API are seen by the very next comment."""
+    _owner, owner_client, member, member_client, _t, post = thread
+
+    def comment_notes():
+        notes = owner_client.get("/api/notifications").get_json()["data"]
+        return len([n for n in notes if n["type"] == "comment"])
+
+    make_comment(member_client, post["id"], "before")  # the member's facts are cached now
+    assert comment_notes() == 1
+    assert owner_client.post(f"/api/users/{member['_id']}/block").status_code == 200
+    make_comment(member_client, post["id"], "while blocked")
+    assert comment_notes() == 1
+    assert owner_client.delete(f"/api/users/{member['_id']}/unblock").status_code == 200
+    make_comment(member_client, post["id"], "after")
+    assert comment_notes() == 2
