@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from bson import ObjectId
 from bson.errors import InvalidId
 from flask import current_app
-from pymongo import ReturnDocument
 
 from utils.errors import NotFound
 from utils.time import isoformat, utcnow
@@ -199,15 +198,26 @@ class BaseModel:
 
     @classmethod
     def update(cls, doc_id, set_=None, unset=None, extra=None, query=None):
-        """Apply `$set`/`$unset` (plus any `extra` operators) and return the new document."""
+        """Apply `$set`/`$unset` (plus any `extra` operators) and return the new document
+        (None when there is no such document, or `query` did not match it)."""
         oid = parse_id(doc_id)
         if oid is None:
             return None
-        doc = cls.collection().find_one_and_update(
-            {"_id": oid, **(query or {})}, cls._update_doc(set_, unset, extra),
-            return_document=ReturnDocument.AFTER)
+        return cls.update_where(oid, query or {}, cls._update_doc(set_, unset, extra))
+
+    @classmethod
+    def update_where(cls, oid, condition, update):
+        """Apply `update` to document `oid` if it also matches `condition`; the document
+        after it, or None. The condition and the update are one atomic `update` command,
+        then the document is read by `_id`: two commands through the `_id` index, where
+        one findAndModify would do on MongoDB but makes the embedded SecantusDB scan the
+        whole collection (60-80 ms at 5,000 documents, 214 ms at 20,000). The document
+        read may already carry a later write; the condition held for this one."""
+        result = cls.collection().update_one({"_id": oid, **condition}, update)
         cls._written(oid)
-        return doc
+        if result.matched_count == 0:
+            return None
+        return cls.collection().find_one({"_id": oid})
 
     @classmethod
     def apply(cls, doc_id, set_=None, unset=None, extra=None):

@@ -1,13 +1,11 @@
 """Toggle votes on posts and comments (rest-content §12), atomically.
 
-Each vote is one conditional `find_one_and_update`: the filter states what the
+Each vote is one conditional update (`BaseModel.update_where`): the filter states what the
 update assumes (already up-voted, down-voted, or neither), so two concurrent
 requests by the same user can never both apply the same transition; the loser
 re-reads and applies the next transition instead. Counters and voter sets
 therefore always agree.
 """
-from pymongo import ReturnDocument
-
 from models.base import parse_id
 from utils.errors import Conflict, NotFound
 from utils.rate_limit import enforce_setting
@@ -34,14 +32,12 @@ def toggle(model, item_id, user, up):
     """Apply one up/down toggle by `user`; returns the updated document."""
     user_id = parse_id(user["_id"])
     enforce_setting("VOTE", user_id, "You are voting too fast")
-    collection = model.collection()
     for _ in range(ATTEMPTS):
         doc = model.get(item_id)
         if doc is None:
             raise NotFound(model.not_found_message)
         condition, update = _transition(doc, user_id, up)
-        result = collection.find_one_and_update({"_id": doc["_id"], "is_deleted": False, **condition},
-                                                update, return_document=ReturnDocument.AFTER)
+        result = model.update_where(doc["_id"], {"is_deleted": False, **condition}, update)
         if result is not None:
             return result
     raise Conflict("The vote changed concurrently, please retry")
