@@ -331,3 +331,17 @@ def test_block_and_mute_reach_the_cached_facts_at_once(world):
                        json={"minutes": -1}).status_code == 200
     assert dm(friend_client, owner_id).status_code == 201
     assert notified() == before + 1  # muted: stored, not notified
+
+
+def test_a_vote_and_a_user_update_use_no_find_and_modify(world, app):
+    """A vote (a conditional update, then the post by `_id`) and a user update
+    (`BaseModel.update`) stay on the `_id` index on SecantusDB too."""
+    with Recording() as rec:
+        response = world["client"].post(f"/api/posts/{world['post']['id']}/upvote")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["data"]["user_has_upvoted"] is True
+    assert "findAndModify" not in rec.mongo and "update" in rec.mongo, rec.log.mongo_detail
+    with app.app_context(), Recording() as rec:
+        updated = User.update(world["friend"]["_id"], set_={"bio": "Changed"})
+    assert updated["bio"] == "Changed"
+    assert rec.mongo == ["update", "find"], rec.log.mongo_detail
