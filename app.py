@@ -19,6 +19,7 @@ from utils.errors import register_error_handlers
 from utils.logging_setup import configure_logging, init_request_ids
 from utils.redis_client import create_bytes_client, create_client
 from utils.session_store import PrefetchingRedisSessionInterface
+from utils.url_rules import LazyBuilderRule
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def create_app(config=None):
     ensure_services(config)
 
     app = Flask(__name__)
+    app.url_rule_class = LazyBuilderRule  # url_for builders compiled on first use
     app.config.from_object(config)
     app.json.sort_keys = False
     if config.TRUSTED_PROXIES:
