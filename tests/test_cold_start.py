@@ -78,7 +78,6 @@ def test_ensure_indexes_recreates_them_in_a_dropped_database(app_ctx):
     assert "username_unique" in {index["name"] for index in User.collection().list_indexes()}
 
 
-
 def _urls(rule_class):
     """The same routes and url_for calls under werkzeug's Rule or LazyBuilderRule."""
     app = Flask("url_probe")
