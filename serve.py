@@ -15,7 +15,7 @@ import os
 
 # No cyclic garbage collection until the server listens (issue 12): the imports and
 # create_app make some 100,000 long-lived objects, and the collector went over them
-# about 275 times, 0.15-0.2 s of every start. main() then freezes what start-up made
+# about 250 times, 0.1-0.2 s of every start. main() then freezes what start-up made
 # (gc.freeze: kept out of every later collection, as it would survive them anyway;
 # about 1,500 unreachable start-up objects stay with it) and turns collection on.
 gc.disable()
@@ -29,9 +29,10 @@ ASYNC_MODE = os.environ.get("ASYNC_MODE", "gevent")
 def patch_all_reading_entry_points_once(monkey):
     """gevent's patch_all looks up its plugins' entry points before and after each
     module it patches (about thirty lookups), and each lookup reads the metadata
-    of every installed distribution: 0.1-0.19 s of every start in this
-    environment (issue 12). The installed set cannot change while it patches, so
-    one read answers every lookup; the plugins found and run are the same."""
+    of every installed distribution: 0.05-0.15 s of every start with the
+    development dependencies installed (issue 12). The installed set cannot
+    change while it patches, so one read answers every lookup; the plugins found
+    and run are the same."""
     from importlib import metadata
 
     every_entry_point = metadata.entry_points()
