@@ -37,9 +37,9 @@ DUPLICATE_NAME = "A passkey with this name already exists"
 @functools.cache
 def webauthn_lib():
     """The webauthn library, imported at the first passkey ceremony rather than at
-    start: with pyasn1, cbor2 and pyOpenSSL it is 0.15-0.2 s of every start-up
-    (issue 12, `python -X importtime`), and few requests are ceremonies. A
-    third-party import, so no cycle is at stake.
+    start: with pyasn1, cbor2 and pyOpenSSL it is 0.06 s of every start-up, 0.15 s
+    without compiled bytecode (issue 12, `python -X importtime`), and few requests
+    are ceremonies. A third-party import, so no cycle is at stake.
 
     `algorithms`: the COSE algorithms Parley accepts. `bad_credential_errors`:
     what the parsers and verifiers raise on a malformed or forged credential."""
