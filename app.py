@@ -2,7 +2,6 @@
 import logging
 
 from engineio.payload import Payload
-from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models

@@ -8,30 +8,15 @@ the session and also claimed once in Redis, so two racing requests carrying
 the same cookie cannot both use it) and lives CHALLENGE_TTL.
 """
 import base64
+import functools
 import hashlib
 import json
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 from flask import current_app
 from pymongo.errors import DuplicateKeyError
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.cose import COSEAlgorithmIdentifier
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorAttachment,
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from models.passkey import DEVICE_NAME_MAX, Passkey, passkey_view
 from models.user import User
@@ -43,14 +28,38 @@ from utils.time import utcnow
 
 CHALLENGE_TTL = timedelta(minutes=5)
 TIMEOUT_MS = 60000
-ALGORITHMS = [COSEAlgorithmIdentifier.ECDSA_SHA_256,
-              COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256]
 RP_NAME = "Parley"
 MAX_KEYS_PER_USER = 100
 NO_CHALLENGE = "No challenge found. Please try again."
 DUPLICATE_NAME = "A passkey with this name already exists"
-# What the parsers and verifiers raise on a malformed or forged credential.
-BAD_CREDENTIAL_ERRORS = (WebAuthnException, ValueError, TypeError, KeyError, IndexError)
+
+
+@functools.cache
+def webauthn_lib():
+    """The webauthn library, imported at the first passkey ceremony rather than at
+    start: with pyasn1, cbor2 and pyOpenSSL it is 0.06 s of every start-up, 0.15 s
+    without compiled bytecode (issue 12, `python -X importtime`), and few requests
+    are ceremonies. A third-party import, so no cycle is at stake.
+
+    `algorithms`: the COSE algorithms Parley accepts. `bad_credential_errors`:
+    what the parsers and verifiers raise on a malformed or forged credential."""
+    import webauthn
+    from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, structs
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    return SimpleNamespace(
+        generate_registration_options=webauthn.generate_registration_options,
+        verify_registration_response=webauthn.verify_registration_response,
+        generate_authentication_options=webauthn.generate_authentication_options,
+        verify_authentication_response=webauthn.verify_authentication_response,
+        options_to_json=webauthn.options_to_json,
+        base64url_to_bytes=base64url_to_bytes, bytes_to_base64url=bytes_to_base64url,
+        structs=structs,
+        algorithms=[COSEAlgorithmIdentifier.ECDSA_SHA_256,
+                    COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256],
+        bad_credential_errors=(WebAuthnException, ValueError, TypeError, KeyError, IndexError),
+    )
 
 
 # ----- relying party -----
@@ -95,7 +104,7 @@ def release_wizard(store):
 
 def remember_challenge(store, purpose, challenge, user_id=None):
     store[f"passkey_{purpose}_challenge"] = {
-        "challenge": bytes_to_base64url(challenge),
+        "challenge": webauthn_lib().bytes_to_base64url(challenge),
         "expires_at": (utcnow() + CHALLENGE_TTL).timestamp(),
         "user_id": user_id,
     }
@@ -110,12 +119,12 @@ def take_challenge(store, purpose, error=ValidationFailed):
     ttl = int(CHALLENGE_TTL.total_seconds())
     if not get_redis().set(key("passkey_challenge_used", digest), 1, nx=True, ex=ttl):
         raise error(NO_CHALLENGE)
-    return base64url_to_bytes(entry["challenge"]), entry.get("user_id")
+    return webauthn_lib().base64url_to_bytes(entry["challenge"]), entry.get("user_id")
 
 
 def _options_json(options):
     # options_to_json turns bytes into base64url and the algorithm enums into ints
-    return json.loads(options_to_json(options))
+    return json.loads(webauthn_lib().options_to_json(options))
 
 
 def _padded(challenge):
@@ -126,18 +135,21 @@ def _padded(challenge):
 
 def registration_options(user, store):
     """`(options, padded challenge)` for adding a passkey to `user`."""
+    lib = webauthn_lib()
+    structs = lib.structs
     existing = Passkey.of_user(user["_id"], limit=MAX_KEYS_PER_USER)
-    options = generate_registration_options(
+    options = lib.generate_registration_options(
         rp_id=rp_id(), rp_name=RP_NAME, user_name=user["username"],
         user_id=str(user["_id"]).encode(), user_display_name=user["username"],
         timeout=TIMEOUT_MS,
-        authenticator_selection=AuthenticatorSelectionCriteria(
-            authenticator_attachment=AuthenticatorAttachment.PLATFORM,
-            resident_key=ResidentKeyRequirement.PREFERRED,
-            user_verification=UserVerificationRequirement.REQUIRED),
-        exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(doc["credential_id"]))
-                             for doc in existing],
-        supported_pub_key_algs=ALGORITHMS,
+        authenticator_selection=structs.AuthenticatorSelectionCriteria(
+            authenticator_attachment=structs.AuthenticatorAttachment.PLATFORM,
+            resident_key=structs.ResidentKeyRequirement.PREFERRED,
+            user_verification=structs.UserVerificationRequirement.REQUIRED),
+        exclude_credentials=[
+            structs.PublicKeyCredentialDescriptor(id=lib.base64url_to_bytes(doc["credential_id"]))
+            for doc in existing],
+        supported_pub_key_algs=lib.algorithms,
     )
     remember_challenge(store, "register", options.challenge, str(user["_id"]))
     return _options_json(options), _padded(options.challenge)
@@ -153,14 +165,15 @@ def register(user, store, credential, device_name=None):
     name = clean_device_name(device_name) if device_name is not None else None
     if name and _name_taken(user["_id"], name):
         raise ValidationFailed(DUPLICATE_NAME)
+    lib = webauthn_lib()
     try:
-        verified = verify_registration_response(
+        verified = lib.verify_registration_response(
             credential=credential, expected_challenge=challenge, expected_rp_id=rp_id(),
             expected_origin=expected_origin(), require_user_verification=True,
-            supported_pub_key_algs=ALGORITHMS)
-    except BAD_CREDENTIAL_ERRORS:
+            supported_pub_key_algs=lib.algorithms)
+    except lib.bad_credential_errors:
         raise ValidationFailed("Passkey registration verification failed") from None
-    credential_id = bytes_to_base64url(verified.credential_id)
+    credential_id = lib.bytes_to_base64url(verified.credential_id)
     try:
         Passkey.insert(user_id=user["_id"], credential_id=credential_id,
                        public_key=verified.credential_public_key, sign_count=verified.sign_count,
@@ -186,10 +199,14 @@ def authentication_options(store, identifier=None):
     """`(options, padded challenge)`; with a known identifier, that user's keys are listed."""
     user = User.by_identifier(identifier.strip()) if identifier and identifier.strip() else None
     keys = Passkey.of_user(user["_id"], limit=MAX_KEYS_PER_USER) if user else []
-    options = generate_authentication_options(
-        rp_id=rp_id(), timeout=TIMEOUT_MS, user_verification=UserVerificationRequirement.REQUIRED,
-        allow_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(doc["credential_id"]))
-                           for doc in keys])
+    lib = webauthn_lib()
+    structs = lib.structs
+    options = lib.generate_authentication_options(
+        rp_id=rp_id(), timeout=TIMEOUT_MS,
+        user_verification=structs.UserVerificationRequirement.REQUIRED,
+        allow_credentials=[
+            structs.PublicKeyCredentialDescriptor(id=lib.base64url_to_bytes(doc["credential_id"]))
+            for doc in keys])
     remember_challenge(store, "auth", options.challenge)
     return _options_json(options), _padded(options.challenge)
 
@@ -219,21 +236,23 @@ def _check_user_handle(credential, user):
     handle = (credential.get("response") or {}).get("userHandle")
     if handle in (None, ""):
         return
+    lib = webauthn_lib()
     try:
-        matches = base64url_to_bytes(handle) == str(user["_id"]).encode()
-    except BAD_CREDENTIAL_ERRORS:
+        matches = lib.base64url_to_bytes(handle) == str(user["_id"]).encode()
+    except lib.bad_credential_errors:
         matches = False
     if not matches:
         raise Unauthorized("Invalid credential")
 
 
 def _verify_assertion(credential, challenge, passkey):
+    lib = webauthn_lib()
     try:
-        verified = verify_authentication_response(
+        verified = lib.verify_authentication_response(
             credential=credential, expected_challenge=challenge, expected_rp_id=rp_id(),
             expected_origin=expected_origin(), credential_public_key=passkey["public_key"],
             credential_current_sign_count=passkey["sign_count"], require_user_verification=True)
-    except BAD_CREDENTIAL_ERRORS:
+    except lib.bad_credential_errors:
         # includes a signature counter that did not go up (a cloned or replayed key)
         raise Unauthorized("Passkey verification failed") from None
     # Compare-and-set on the counter: of two racing assertions, one wins.

@@ -1,14 +1,18 @@
 """Issue 12, behaviour unchanged: schemas are built on first use and still refuse
 what they refused; the indexes are created at a development start only when the
-database lacks exactly these (cold start)."""
+database lacks exactly these; url_for builds the same URLs with its builders
+compiled on first use (cold start)."""
 import pytest
+from flask import Flask, url_for
 from pydantic import Field, field_validator
 from pymongo import IndexModel
+from werkzeug.routing import Rule
 
 import models
 from models.user import User
 from tests.command_counting import Recording
 from utils.errors import ValidationFailed
+from utils.url_rules import LazyBuilderRule
 from utils.validation import Schema, load
 
 
@@ -73,3 +77,33 @@ def test_ensure_indexes_recreates_them_in_a_dropped_database(app_ctx):
     assert models.ensure_indexes() is True
     assert "username_unique" in {index["name"] for index in User.collection().list_indexes()}
 
+
+def _urls(rule_class):
+    """The same routes and url_for calls under werkzeug's Rule or LazyBuilderRule."""
+    app = Flask("url_probe")
+    app.url_rule_class = rule_class
+    app.config["SERVER_NAME"] = "parley.test"
+
+    def view(**_):
+        return ""
+
+    app.add_url_rule("/t/<int:topic_id>/p/<path:rest>", "post", view)
+    app.add_url_rule("/u/<name>", "user", view, defaults={"tab": "posts"})
+    app.add_url_rule("/u/<name>/<tab>", "user", view)
+    app.add_url_rule("/s/<key>", "sub", view, subdomain="<tenant>")
+    with app.test_request_context():
+        return [url_for("post", topic_id=7, rest="a b/ü"),
+                url_for("post", topic_id=7, rest="x", page=2, q="a&b"),  # unknown: query string
+                url_for("user", name="zoë"), url_for("user", name="zoë", tab="likes"),
+                url_for("sub", key="k", tenant="acme"),
+                url_for("post", topic_id=1, rest="r", _external=True, _anchor="c 1"),
+                url_for("static", filename="app.js", v=3),
+                url_for("post", topic_id=7, rest="a b/ü")]  # the compiled builder, reused
+
+
+def test_url_for_builds_the_same_urls_with_builders_compiled_on_first_use(app):
+    assert _urls(LazyBuilderRule) == _urls(Rule)
+    with app.test_request_context():
+        assert url_for("email.apply_unsubscribe", token="t.1") == "/api/email/unsubscribe/t.1"
+    assert all(isinstance(rule, LazyBuilderRule) for rule in app.url_map.iter_rules()
+               if rule.endpoint != "static")  # Flask adds its own before create_app can

@@ -1,4 +1,4 @@
-"""The Flask class Parley runs on: two costs of every request, paid once.
+"""The Flask class Parley runs on: costs of every request, and of start-up, paid once.
 
 - Flask asks `ensure_sync(func)` of every hook and view on every request, and that
   calls `inspect.iscoroutinefunction` (nine times per cached read, about 4 % of its
@@ -8,9 +8,13 @@
 - The URL is matched once: the session opens before Flask matches the URL, and
   the session script needs the route's plan (utils/prefetch_plans.py), so the
   plan matches first and Flask's own match keeps that result.
+- URL rules compile their `url_for` builders on first use (utils/url_rules.py),
+  not all 238 of them at start.
 """
 from flask import Flask
 from flask.ctx import RequestContext
+
+from utils.url_rules import LazyBuilderRule
 
 # Callables are finite (hooks, views, their bound methods); the bound only guards
 # against a caller passing a fresh object (a partial) on every request.
@@ -24,6 +28,8 @@ class MatchOnceRequestContext(RequestContext):
 
 
 class ParleyFlask(Flask):
+    url_rule_class = LazyBuilderRule
+
     def request_context(self, environ):
         return MatchOnceRequestContext(self, environ)
 

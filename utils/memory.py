@@ -8,16 +8,17 @@ collection breaks the cycles a socket leaves behind and glibc's
 closed went from +50 % to +30 % of the RSS before they connected).
 """
 import ctypes
-import ctypes.util
 import gc
 
 from extensions import socketio
 
 RELEASE_DELAY = 2.0
 
-_libc_name = ctypes.util.find_library("c")
+# The C library already loaded into this process (dlopen of the program itself):
+# ctypes.util.find_library("c") would run `ldconfig -p` to find its file name,
+# 30 ms of every start-up (issue 12).
 try:
-    _malloc_trim = ctypes.CDLL(_libc_name).malloc_trim if _libc_name else None
+    _malloc_trim = ctypes.CDLL(None).malloc_trim
 except (OSError, AttributeError):  # not glibc (musl, macOS): collection only
     _malloc_trim = None
 
