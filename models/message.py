@@ -5,8 +5,7 @@ stream (a room, or a topic's legacy chat), taken from `counters`. Cursors
 (`before_message_id`, `after_message_id`) map to seq, so a client that
 reconnects asks for "after the last one I saw" and gets exactly what it missed.
 """
-from pymongo import ASCENDING, IndexModel, ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo import ASCENDING, IndexModel
 
 from models.base import BaseModel, Field
 
@@ -44,24 +43,9 @@ class Message(BaseModel):
 
 
 class Counter(BaseModel):
-    """Named monotonic counters (`_id` is the stream name)."""
+    """The MongoDB seq counters of earlier versions (`_id` is the stream name). Seqs
+    come from Redis now (services/chat_cache.next_seq); these are only read, so a
+    seeded Redis counter starts above any seq they handed out."""
 
     collection_name = "counters"
     fields = {"value": Field(0)}
-
-    @classmethod
-    def next_value(cls, name):
-        # Two first messages of a new stream race to upsert its counter: the
-        # loser gets a duplicate key (or, from SecantusDB, no document) and
-        # simply increments the counter the winner created. A value may be
-        # skipped then: seq is monotonic, not dense.
-        for _ in range(5):
-            try:
-                doc = cls.collection().find_one_and_update(
-                    {"_id": name}, {"$inc": {"value": 1}}, upsert=True,
-                    return_document=ReturnDocument.AFTER)
-            except DuplicateKeyError:
-                continue
-            if doc is not None:
-                return doc["value"]
-        raise RuntimeError(f"counter {name!r} could not be incremented")
