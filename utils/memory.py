@@ -9,8 +9,8 @@ closed went from +50 % to +30 % of the RSS before they connected).
 
 A second pass follows one Engine.IO ping interval later: the ping task of each
 closed socket sleeps out its interval (25 s) holding the socket, its queue and
-its green thread, so that memory is only freed then (500 sockets: 2.5 MB more
-returned).
+its green thread, so that memory is only freed then (1,000 sockets closed: RSS
+kept 35 s later went from +32.0 % to +28.5 % of the RSS before they connected).
 """
 import ctypes
 import ctypes.util
