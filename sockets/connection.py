@@ -1,5 +1,6 @@
 """Connect, disconnect and presence (realtime.md §1, §4.1)."""
 import logging
+import threading
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, emit, join_room  # noqa: A004
@@ -16,8 +17,22 @@ from utils.auth import session_user
 log = logging.getLogger(__name__)
 
 
+# A burst of connects (every client of a restarted process at once) or disconnects
+# runs this many handlers at a time, the others wait their turn. Each handler holds a Redis
+# and a MongoDB connection while it runs: unbounded, the pools grew to one connection
+# per concurrent connect and kept them (a 1,000-socket burst left ~160 behind).
+CONNECT_CONCURRENCY = 16
+_connect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
+_disconnect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
+    with _connect_slots:
+        _connect()
+
+
+def _connect():
     user = session_user()
     if user is None:
         raise ConnectionRefusedError("Authentication required")
@@ -36,6 +51,11 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
     memory.release_soon()  # after a burst of disconnects, the freed memory goes back
+    with _disconnect_slots:
+        _disconnect()
+
+
+def _disconnect():
     user_id = presence.socket_owner(request.sid)
     if user_id is None:
         return

@@ -114,12 +114,19 @@ class EventLog:
 
 
 def socket_for(server_url, http_session, transports=("websocket",)):
-    """A connected Socket.IO client carrying the session cookie; `.log` holds its events."""
-    client = socketio_client.Client(reconnection=False)
+    """A connected Socket.IO client carrying the session's cookies; `.log` holds its events.
+
+    The cookies go in the client's own cookie jar, so, as in a browser, every
+    Engine.IO request carries them: the handshake, the WebSocket upgrade and,
+    should the upgrade fail, each long-polling GET and POST (a `Cookie` header
+    given to `connect` goes with the first two only, and nginx's sticky hash
+    would send the polls of a failed upgrade by client address instead).
+    A loaded machine gets 30 s per request instead of python-engineio's 5."""
+    jar = requests.Session()
+    jar.cookies.update(http_session.cookies)
+    client = socketio_client.Client(reconnection=False, http_session=jar, request_timeout=30)
     log = EventLog()
     client.on("*", lambda event, data=None: log.record(event, data))
-    cookie = "; ".join(f"{c.name}={c.value}" for c in http_session.cookies)
-    client.connect(server_url, headers={"Cookie": cookie}, transports=list(transports),
-                   wait_timeout=10)
+    client.connect(server_url, transports=list(transports), wait_timeout=10)
     client.log = log
     return client

@@ -9,7 +9,9 @@ WebSocket upgrade (sticky upstream, upgrade headers).
 import shutil
 import socket
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -129,6 +131,59 @@ def test_event_crosses_processes_behind_nginx(service_urls, seeded_users, tmp_pa
             nginx.wait(timeout=10)
         for backend in backends:
             backend.stop()
+
+
+class RecordingBackend(BaseHTTPRequestHandler):
+    """An HTTP/1.1 process that records, per request, the upstream connection it came
+    on and its Connection header; like gevent's pywsgi it closes a connection after
+    answering a request that said "Connection: close"."""
+
+    protocol_version = "HTTP/1.1"
+    seen = None  # [(client port, Connection header)], set per server
+
+    def do_GET(self):  # noqa: N802 - the http.server hook name
+        self.server.seen.append((self.client_address[1], self.headers.get("Connection")))
+        body = b"ok"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx);"
+                                          " the nginx deployment test needs it")
+def test_long_polling_keeps_its_upstream_connection(tmp_path):
+    """Engine.IO's long-polling requests reach the process without "Connection: close",
+    on one pooled upstream connection; an upgrade still says "upgrade". With "close",
+    the process closed each connection after its answer while nginx pooled it, and the
+    next request of the same Engine.IO session, sent on it, failed ("upstream
+    prematurely closed") and was retried on the other process: 400 "Invalid session"."""
+    backend = ThreadingHTTPServer(("127.0.0.1", 0), RecordingBackend)
+    backend.seen = []
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    nginx = None
+    try:
+        nginx, url = start_nginx(tmp_path, [f"127.0.0.1:{backend.server_address[1]}"])
+        browser = requests.Session()  # one connection to nginx, so one nginx worker
+        browser.cookies.set("session", "one-signed-in-session")
+        for _ in range(3):
+            polled = browser.get(url + "/socket.io/?EIO=4&transport=polling&sid=abc", timeout=5)
+            assert polled.status_code == 200
+        browser.get(url + "/socket.io/?EIO=4&transport=websocket&sid=abc", timeout=5,
+                    headers={"Upgrade": "websocket", "Connection": "Upgrade"})
+        polls, upgrade = backend.seen[:3], backend.seen[3]
+        assert [header for _port, header in polls] == [None, None, None]
+        assert len({port for port, _header in polls}) == 1, polls  # the pool was used
+        assert upgrade[1].lower() == "upgrade"
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+        backend.shutdown()
+        backend.server_close()
 
 
 def test_compose_nginx_conf_is_the_rendered_template():
