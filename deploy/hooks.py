@@ -1,6 +1,6 @@
 """gunicorn server hooks shared by deploy/gunicorn.conf.py and its eventlet variant.
 
-- on_starting (master, before any fork): logging, and a clean
+- on_starting (master, before any fork): logging, gevent's spawn trees off, and a clean
   PROMETHEUS_MULTIPROC_DIR so counters of dead workers from an earlier run do
   not add up into this one.
 - post_fork: nothing is opened in the master (preload_app stays off), so each
@@ -33,6 +33,9 @@ log = logging.getLogger("parley.gunicorn")
 
 def on_starting(server):
     configure_logging(env_str("LOG_LEVEL", "INFO"), env_str("LOG_FORMAT", "json"))
+    # gevent workers: no spawn trees (they serve only gevent's debugging helpers; about
+    # 3.5 KB per idle socket). The workers inherit it; serve.py sets the same.
+    os.environ.setdefault("GEVENT_TRACK_GREENLET_TREE", "false")
     metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if metrics_dir:
         shutil.rmtree(metrics_dir, ignore_errors=True)
