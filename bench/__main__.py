@@ -78,7 +78,8 @@ def main(argv=None):
         if "rest" in args.only:
             _step("REST hot reads")
             out["rest_reads"] = workloads.rest_reads(parley, users[-2:], base, args.http_seconds,
-                                                     urls, args.async_mode, big=not args.quick)
+                                                     urls, args.async_mode, big=not args.quick,
+                                                     db_pid=services[0].process.pid)
         if "idle" in args.only:
             out["idle"] = _idle(args, parley, users, urls, base)
         if "fanout" in args.only:

@@ -31,6 +31,9 @@ def table(results):
     for name, item in (work.get("rest_reads") or {}).items():
         if name == "status":
             continue
+        if not isinstance(item, dict):  # database_settled_seconds
+            rows.append(("REST " + name, "s", _fmt(item)))
+            continue
         if item.get("status") == "n/a":
             rows.append(("REST " + name, "", _na(item)))
             continue

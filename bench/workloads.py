@@ -8,7 +8,7 @@ import redis
 import socketio
 
 from bench import clients, seed
-from bench.servers import start_baseline, start_parley
+from bench.servers import cpu_seconds, start_baseline, start_parley
 
 
 class NotAvailable(Exception):
@@ -70,8 +70,21 @@ def _spread(total, parts):
     return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
 
 
+def wait_idle(pid, busy=0.1, window=1.0, limit=60):
+    """Wait until process `pid` uses under `busy` of a core over `window` seconds (the
+    database checkpointing what was just seeded would otherwise share the cores with
+    the first figures); returns the seconds waited (bounded by `limit`)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        if cpu_seconds(pid) - before < busy * window:
+            break
+    return round(time.monotonic() - started, 1)
+
+
 def rest_reads(server, users, base, duration, services, async_mode, concurrencies=(1, 16),
-               big=True):
+               big=True, db_pid=None):
     """Each hot read at each concurrency, beside the REST floor measured in the
     same run (bench/baseline/server.py `GET /api/floor`: the same kind of session
     cookie, a JSON body fetched with one Redis GET; the body is Parley's `me`)."""
@@ -85,6 +98,8 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
         seed.big_reader(services, "parley_bench", base, users[1]["id"])
         targets["topic_list_1000_of_10000"] = ("/api/topics?limit=20", seed.cookie_of(reader))
     results = {"floor": floor}
+    if db_pid is not None:
+        results["database_settled_seconds"] = wait_idle(db_pid)
     for name, target in targets.items():
         path, who = target if isinstance(target, tuple) else (target, cookie)
         results[name] = {}
@@ -155,12 +170,21 @@ def _content_paths(url, http, posts=5, comments=8):
 
 # ---------------------------------------------------------------- idle connections
 
-def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60):
-    """Server memory per idle connected WebSocket (the ramp is bounded in time)."""
+def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60, warm=50):
+    """Server memory per idle connected WebSocket (the ramp is bounded in time).
+
+    `warm` sockets connect and leave first, on both servers: what the first sockets
+    make once (modules and code paths used the first time, connection pools grown to
+    their working size) is not a cost per socket, and would be counted as one."""
+    if warm:
+        workers, _ = clients.start_all(_socket_jobs(server, cookies, warm, processes,
+                                                    connect_seconds), base,
+                                       ready_timeout=connect_seconds + 90)
+        time.sleep(2)
+        clients.stop_all(workers)
+        time.sleep(5)
     before = server.rss()
-    jobs = [{"kind": "sockets", "url": server.url, "target": server.name, "count": part,
-             "cookies": cookies, "connect_seconds": connect_seconds}
-            for part in _spread(count, processes)]
+    jobs = _socket_jobs(server, cookies, count, processes, connect_seconds)
     started = time.monotonic()
     workers, ready = clients.start_all(jobs, base, ready_timeout=connect_seconds + 90)
     try:
@@ -180,7 +204,14 @@ def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60):
             "rss_after_mb": round(after / 2**20, 1),
             "rss_after_disconnect_mb": round(released / 2**20, 1),
             "kept_after_disconnect_percent": round(100 * (released - before) / before, 1),
-            "kb_per_socket": round(per_socket / 1024, 1) if per_socket else None}
+            "kb_per_socket": round(per_socket / 1024, 1) if per_socket else None,
+            "warm_up_sockets": warm}
+
+
+def _socket_jobs(server, cookies, count, processes, connect_seconds):
+    return [{"kind": "sockets", "url": server.url, "target": server.name, "count": part,
+             "cookies": cookies, "connect_seconds": connect_seconds}
+            for part in _spread(count, processes)]
 
 
 # ---------------------------------------------------------------- room fan-out

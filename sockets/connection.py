@@ -20,8 +20,10 @@ log = logging.getLogger(__name__)
 # A burst of connects (every client of a restarted process at once) or disconnects
 # runs this many handlers at a time, the others wait their turn. Each handler holds a Redis
 # and a MongoDB connection while it runs: unbounded, the pools grew to one connection
-# per concurrent connect and kept them (a 1,000-socket burst left ~160 behind).
-CONNECT_CONCURRENCY = 16
+# per concurrent connect and kept them (a 1,000-socket burst left ~160 behind). At 16,
+# a 500-client burst under load (bench fan-out) queued connects so long that 160
+# clients' room joins went unanswered for 30 s; at 64 all joined.
+CONNECT_CONCURRENCY = 64
 _connect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
 _disconnect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
 
