@@ -142,13 +142,13 @@ def list_topics(user, sort_by="last_activity", tags=None, search=None, limit=20,
     when cached, whatever the number of topics they belong to."""
     mine = facts.of(user)
     sort_by, tags, search = list_params(sort_by, tags, search)
-    query = list_query(user, tags, search)
     sort, index = [(sort_by, -1), ("_id", -1)], SORTS[sort_by]
     # An admin's list has no visibility filter: never shared with a member's.
     fingerprint = ("admin-" if topic_policy.is_admin(user) else "") + mine.list_fp
     name = list_page_key(fingerprint, sort_by, tags, search, limit, offset)
 
-    def load():
+    def load():  # the query only on a miss: the key says everything it depends on
+        query = list_query(user, tags, search)
         topics = hinted_find(Topic, query, sort, index, skip=offset, limit=limit)
         owners = _owners(topics)
         return {"items": [shared_view(t, owners) for t in topics],

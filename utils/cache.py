@@ -24,8 +24,6 @@ from flask import current_app, g, has_request_context
 from utils.decoded_memo import DecodedMemo
 from utils.redis_client import get_redis, key
 
-DEFAULT_TTL = 120
-
 
 def cache_key(*parts):
     return key("cache", *parts)
@@ -46,15 +44,6 @@ loads = orjson.loads
 # Pages read on most requests (topic list, posts, comments): decoded once per change,
 # shared by the requests that read the same bytes; their callers copy before changing.
 load_shared = DecodedMemo(orjson.loads, 16 * 1024 * 1024)
-
-
-def get_json(name):
-    raw = get_redis().get(name)
-    return None if raw is None else loads(raw)
-
-
-def set_json(name, value, ttl=DEFAULT_TTL):
-    get_redis().set(name, dumps(value), ex=ttl)
 
 
 def cached(name, ttl, loader, dumps=dumps, loads=loads):
