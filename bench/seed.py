@@ -42,6 +42,7 @@ def add_members(services, db_name, base, room_id, user_ids):
     from bson import ObjectId
 
     from models.chat_room import ChatRoom, ChatRoomMember
+    from policies import facts
 
     app = _app(services, db_name, base)
     with app.app_context():
@@ -51,6 +52,9 @@ def add_members(services, db_name, base, room_id, user_ids):
             ChatRoomMember.collection().insert_many(docs)
             ChatRoom.collection().update_one({"_id": room},
                                              {"$inc": {"member_count": len(docs)}})
+            # As the acceptance route does: a user's cached facts list their rooms, and
+            # users of an earlier fan-out step (200 of 500) would be refused the join.
+            facts.invalidate(*user_ids)
     app.extensions["mongo_client"].close()
 
 

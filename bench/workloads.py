@@ -5,6 +5,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import redis
+import requests
 import socketio
 
 from bench import clients, seed
@@ -85,46 +86,53 @@ def wait_idle(pid, busy=0.1, window=1.0, limit=60):
 
 def rest_reads(server, users, base, duration, services, async_mode, concurrencies=(1, 16),
                big=True, db_pid=None):
-    """Each hot read at each concurrency, beside the REST floor measured in the
-    same run (bench/baseline/server.py `GET /api/floor`: the same kind of session
-    cookie, a JSON body fetched with one Redis GET; the body is Parley's `me`)."""
+    """Each hot read at each concurrency, each measured right after the REST floor
+    (bench/baseline/server.py `GET /api/floor`: the same kind of session cookie and one
+    Redis GET) serving the very bytes Parley answered that read with. So a ratio
+    compares the two servers on the same response, minutes of machine drift apart
+    becomes seconds, and a 16 KB page is not compared with a 1 KB body. `floor_me`
+    keeps the one floor of the earlier benches (the body of `me`) for reference."""
     http = seed.sign_in(server.url, users[0])
     cookie = seed.cookie_of(http)
-    floor = _rest_floor(base, services, async_mode, http, server, cookie, duration, concurrencies)
     targets = {"me": "/api/auth/me", "readyz": "/readyz",
                **_content_paths(server.url, http), **_chat_paths(server.url, http, users[1])}
     if big:
         reader = seed.sign_in(server.url, users[1])
         seed.big_reader(services, "parley_bench", base, users[1]["id"])
         targets["topic_list_1000_of_10000"] = ("/api/topics?limit=20", seed.cookie_of(reader))
-    results = {"floor": floor}
-    if db_pid is not None:
-        results["database_settled_seconds"] = wait_idle(db_pid)
-    for name, target in targets.items():
-        path, who = target if isinstance(target, tuple) else (target, cookie)
-        results[name] = {}
-        for c in concurrencies:
-            figures = _measured_load(server, path, who, c, duration, base)
-            figures["floor_rps"] = floor[f"c{c}"]["rps"]
-            figures["floor_cpu_ms_per_request"] = floor[f"c{c}"]["cpu_ms_per_request"]
-            figures["ratio"] = round(figures["rps"] / figures["floor_rps"], 2) \
-                if figures["floor_rps"] else None
-            results[name][f"c{c}"] = figures
+    floor = start_baseline(base, async_mode, message_queue=services["redis"],
+                           rest_redis=services["redis"])
+    store = redis.Redis.from_url(services["redis"])
+    results = {}
+    try:
+        floor.wait_ready()
+        if db_pid is not None:
+            results["database_settled_seconds"] = wait_idle(db_pid)
+        for name, target in targets.items():
+            path, who = target if isinstance(target, tuple) else (target, cookie)
+            body = requests.get(server.url + path, headers={"Cookie": who}, timeout=30)
+            store.set("floor:" + _session_id(who), body.content)
+            results[name] = {}
+            for c in concurrencies:
+                floor_figures = _measured_load(floor, "/api/floor", who, c, duration, base)
+                figures = _measured_load(server, path, who, c, duration, base)
+                figures["floor_rps"] = floor_figures["rps"]
+                figures["floor_cpu_ms_per_request"] = floor_figures["cpu_ms_per_request"]
+                figures["body_bytes"] = len(body.content)
+                figures["ratio"] = round(figures["rps"] / figures["floor_rps"], 2) \
+                    if figures["floor_rps"] else None
+                results[name][f"c{c}"] = figures
+                if name == "me":
+                    results.setdefault("floor_me", {})[f"c{c}"] = floor_figures
+    finally:
+        floor.stop()
     return {"status": "ok", **results}
 
 
-def _rest_floor(base, services, async_mode, http, server, cookie, duration, concurrencies):
-    body = http.get(server.url + "/api/auth/me", timeout=30).content
-    sid = http.cookies.get("session")
-    floor = start_baseline(base, async_mode, message_queue=services["redis"],
-                           rest_redis=services["redis"])
-    try:
-        floor.wait_ready()
-        redis.Redis.from_url(services["redis"]).set("floor:" + sid, body)
-        return {f"c{c}": _measured_load(floor, "/api/floor", cookie, c, duration, base)
-                for c in concurrencies}
-    finally:
-        floor.stop()
+def _session_id(cookie):
+    """The `session` value of a Cookie header (the key the floor reads its body under)."""
+    pairs = dict(part.strip().split("=", 1) for part in cookie.split(";") if "=" in part)
+    return pairs["session"]
 
 
 def _chat_paths(url, http, friend):
@@ -221,7 +229,8 @@ class BaselineRoom:
 
     def __init__(self, server):
         self.server, self.room = server, "bench-room"
-        self.sender = socketio.Client(reconnection=False)
+        self.sender = socketio.Client(reconnection=False,
+                                      websocket_extra_options={"skip_utf8_validation": True})
         self.sender.connect(server.url, transports=["websocket"], wait_timeout=30)
 
     def receiver_job(self, count, cookies):
@@ -254,6 +263,7 @@ class ParleyRoom:
         self.room = response.json()["data"]["id"]
         add_members(self.room, member_ids)
         self.pool = ThreadPoolExecutor(16)
+        self.send_ms = []  # each POST's round trip: what of the latency is the store path
 
     def receiver_job(self, count, cookies):
         return {"kind": "sockets", "url": self.server.url, "target": "parley", "count": count,
@@ -263,8 +273,10 @@ class ParleyRoom:
         return self.pool.submit(self._post, seq)
 
     def _post(self, seq):
+        began = time.perf_counter()
         response = self.http.post(f"{self.server.url}/api/chat-rooms/{self.room}/messages",
                                   json={"content": f"bench {seq} {time.time():.6f}"}, timeout=30)
+        self.send_ms.append(round((time.perf_counter() - began) * 1000, 2))
         return response.status_code in (200, 201)
 
     def close(self):
@@ -334,12 +346,18 @@ def _fan_out_step(server, room, workers, receivers, rate, duration, first_seq):
     mine = [r for r in received if first_seq <= r[0] < first_seq + count]
     latencies = [r[1] for r in mine]
     span = (max(r[2] for r in mine) - started) if mine else wall
-    return {"rate": rate, "sent": sent, "expected": sent * receivers, "delivered": len(mine),
+    step = {"rate": rate, "sent": sent, "expected": sent * receivers, "delivered": len(mine),
             "lost": max(0, sent * receivers - len(mine)),
             "deliveries_per_s": round(len(mine) / span, 1) if span > 0 else 0,
             "p50_ms": clients.percentile(latencies, 50), "p99_ms": clients.percentile(latencies, 99),
             "server_cpu_percent": round(100 * cpu / wall, 1),
             "server_rss_mb": round(server.rss() / 2**20, 1)}
+    send_ms = getattr(room, "send_ms", None)
+    if send_ms:  # Parley's send is a POST: its own p50/p99, part of the latency above
+        step["send_p50_ms"] = clients.percentile(send_ms, 50)
+        step["send_p99_ms"] = clients.percentile(send_ms, 99)
+        send_ms.clear()
+    return step
 
 
 def baseline_fan_out(base, services, async_mode, clients_count, rates, duration):
