@@ -248,8 +248,9 @@ def _load(oid):
             {"blocked_id": oid}, limit=MAX_ROWS, projection={"blocker_id": 1})],
         "silences": _silences(oid),
     }
-    # First in the stored doc: the session script reads it with a pattern anchored there.
-    return {"fp": list_fingerprint(data), **data}
+    # First in the stored doc, the session script reads them with a pattern anchored
+    # there: the list fingerprint, and the version of the whole (utils/session_store.py).
+    return {"fp": list_fingerprint(data), "v": digest(data), **data}
 
 
 def _silences(oid):

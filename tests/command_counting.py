@@ -5,7 +5,7 @@
 - Redis: a counting connection class installed on the pools of every Redis
   client of the app (cache, sessions, Socket.IO queue, rate limits). It records
   each round trip as the list of command names it carried, so a pipeline or a
-  script is one round trip.
+  script is one round trip, and the bytes of the strings it was answered with.
 """
 import threading
 
@@ -20,6 +20,15 @@ _recording = threading.local()
 class _Log:
     def __init__(self):
         self.mongo, self.redis, self.mongo_detail = [], [], []
+        self.reply_bytes = 0  # the strings Redis answered with, in bytes
+
+
+def _bytes_in(reply):
+    if isinstance(reply, (bytes, str)):
+        return len(reply)
+    if isinstance(reply, (list, tuple)):
+        return sum(_bytes_in(item) for item in reply)
+    return 0
 
 
 class MongoCounter(monitoring.CommandListener):
@@ -50,6 +59,13 @@ class CountingConnection(Connection):
         # Pipelines arrive here directly with every command packed (send_command
         # also ends here, but it has been recorded already).
         return super().send_packed_command(command, check_health)
+
+    def read_response(self, *args, **kwargs):
+        reply = super().read_response(*args, **kwargs)
+        log = getattr(_recording, "log", None)
+        if log is not None:
+            log.reply_bytes += _bytes_in(reply)
+        return reply
 
     def pack_commands(self, commands):
         log = getattr(_recording, "log", None)
@@ -97,6 +113,10 @@ class Recording:
     @property
     def redis_trips(self):
         return [list(trip) for trip in self.log.redis]
+
+    @property
+    def reply_bytes(self):
+        return self.log.reply_bytes
 
     @property
     def redis_commands(self):

@@ -1,11 +1,16 @@
 """A route's cache names come with its session (utils/prefetch_plans.py): one Redis
 command per cached read, and never another caller's page."""
 import pytest
+from bson import ObjectId
 
+from models.topic import TopicMember
+from policies import facts
 from tests import command_counting
 from tests.command_counting import Recording
 from tests.content_helpers import make_post, make_topic
 from tests.factories import make_friends
+from utils.redis_client import get_redis
+from utils.session_store import HeldFacts
 
 
 def _ids(response):
@@ -131,3 +136,47 @@ def test_a_shared_page_gives_each_caller_their_own_flags(auth):
 
     for _ in range(3):
         assert flags(voter) == (True, 1) and flags(reader) == (False, 1)
+
+
+def _in_many_topics(app, user, count=80):
+    """Give `user` facts too large to send on every request: memberships of `count`
+    topics (ids only: the facts hold ids)."""
+    with app.app_context():
+        for _ in range(count):
+            TopicMember.insert(topic_id=ObjectId(), user_id=user["_id"], role="member")
+        facts.invalidate(user["_id"])
+
+
+def test_unchanged_large_facts_come_once_then_changes_at_once(auth, app):
+    """A reader in many topics: the session script sends their facts once, then only
+    "unchanged" (utils/session_store.HeldFacts), and a change is seen on the next read."""
+    user, client = auth.signed_in()
+    topic = make_topic(client, title="Shown until hidden")
+    _in_many_topics(app, user)
+    command_counting.install(app)
+    assert topic["id"] in _ids(client.get("/api/topics?limit=50"))  # facts loaded and stored
+    with app.app_context():
+        stored = len(get_redis().get(facts.facts_key(user["_id"])))
+    assert stored > 2048
+    reads = []
+    for _ in range(2):  # the facts come with the session and are held, then not again
+        with Recording() as rec:
+            assert topic["id"] in _ids(client.get("/api/topics?limit=50"))
+        assert rec.redis_commands == ["EVALSHA"], rec.redis_trips
+        reads.append(rec.reply_bytes)
+    assert reads[0] - reads[1] == stored, reads  # the text, then "unchanged" (an integer)
+    assert client.post(f"/api/content-settings/topics/{topic['id']}/hide").status_code == 200
+    for _ in range(2):  # the new facts, then their held copy
+        assert topic["id"] not in _ids(client.get("/api/topics?limit=50"))
+
+
+def test_held_facts_are_bounded_and_small_ones_not_held():
+    held = HeldFacts(max_bytes=10_000, min_bytes=100)
+    held.keep("small", "v1", b"x" * 99)
+    assert held.version("small") == "" and held.raw("small", "v1") is None
+    for n in range(4):
+        held.keep(f"s{n}", f"v{n}", b"y" * 3000)
+    assert held.version("s0") == ""  # least recently used out: 4 x 3,000 > 10,000
+    assert held.raw("s3", "v3") == b"y" * 3000 and held.raw("s3", "v2") is None
+    held.keep("s3", "v9", b"z" * 50)  # shrunk below the minimum: let go
+    assert held.version("s3") == "" and held.size == 6000
