@@ -10,6 +10,15 @@ def ratio(mine, floor):
     return round(mine["max_deliveries_per_s"] / floor["max_deliveries_per_s"], 2)
 
 
+def ratios_by_rate(mine, floor):
+    """{rate: Parley's deliveries/s over the floor's} for each rate both were sent at."""
+    if mine.get("status") != "ok" or floor.get("status") != "ok":
+        return {}
+    theirs = {s["rate"]: s["deliveries_per_s"] for s in floor["steps"]}
+    return {s["rate"]: round(s["deliveries_per_s"] / theirs[s["rate"]], 2)
+            for s in mine["steps"] if theirs.get(s["rate"])}
+
+
 def _na(item):
     return f"{item.get('status')}: {item.get('reason', '')}"
 
@@ -71,6 +80,17 @@ def table(results):
                          f"{item['max_deliveries_per_s']:g} deliveries/s; max rate p99<100ms: "
                          f"{_fmt(item['max_rate_p99_under_100ms'])}/s{detail}"))
         rows.append((f"fan-out {count}", "ratio parley/floor", _fmt(triple["ratio"])))
+        by_rate = ratios_by_rate(triple["parley"], triple["baseline"])
+        if by_rate:
+            rows.append((f"fan-out {count}", "ratio at each rate",
+                         ", ".join(f"{rate}/s: {value:g}" for rate, value in by_rate.items())))
+        for step in (triple["parley"].get("steps") or []):
+            if "send_p50_ms" in step:
+                rows.append((f"fan-out {count}", f"parley at {step['rate']}/s",
+                             f"p50/p99 {_fmt(step['p50_ms'])}/{_fmt(step['p99_ms'])} ms "
+                             f"(the send POST: {_fmt(step['send_p50_ms'])}/"
+                             f"{_fmt(step['send_p99_ms'])}), lost {step['lost']}, "
+                             f"cpu {step['server_cpu_percent']}%"))
     send = work.get("send_path")
     if send:
         if send.get("status") == "ok":
