@@ -94,10 +94,11 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
     keeps the one floor of the earlier benches (the body of `me`) for reference."""
     http = seed.sign_in(server.url, users[0])
     cookie = seed.cookie_of(http)
+    reader = seed.sign_in(server.url, users[1])
     targets = {"me": "/api/auth/me", "readyz": "/readyz",
-               **_content_paths(server.url, http), **_chat_paths(server.url, http, users[1])}
+               **_content_paths(server.url, http, commenter=reader),
+               **_chat_paths(server.url, http, users[1])}
     if big:
-        reader = seed.sign_in(server.url, users[1])
         seed.big_reader(services, "parley_bench", base, users[1]["id"])
         targets["topic_list_1000_of_10000"] = ("/api/topics?limit=20", seed.cookie_of(reader))
     floor = start_baseline(base, async_mode, message_queue=services["redis"],
@@ -151,9 +152,10 @@ def _chat_paths(url, http, friend):
             "notifications": "/api/notifications"}
 
 
-def _content_paths(url, http, posts=5, comments=8):
+def _content_paths(url, http, posts=5, comments=8, commenter=None):
     """A topic with a few posts and a comment thread, made over REST; the four hot
-    reads of issue 7 on them (cached by the server after the first read)."""
+    reads of issue 7 on them (cached by the server after the first read). The
+    `commenter`'s comments on the first post give its author notifications to read."""
     topic = http.post(f"{url}/api/topics", json={"title": f"Bench {time.time_ns() % 10**9}",
                                                  "description": "hot reads"}, timeout=30)
     topic.raise_for_status()
@@ -171,6 +173,9 @@ def _content_paths(url, http, posts=5, comments=8):
         comment = http.post(url + path, json={"content": f"Comment {n}"}, timeout=30)
         comment.raise_for_status()
         parent = comment.json()["data"]["id"]
+    for n in range(3 if commenter is not None else 0):
+        commenter.post(f"{url}/api/comments/posts/{post_ids[0]}/comments",
+                       json={"content": f"A reply {n}"}, timeout=30).raise_for_status()
     return {"topic_list": "/api/topics", "topic": f"/api/topics/{topic_id}",
             "topic_posts": f"/api/posts/topics/{topic_id}/posts",
             "comment_tree": f"/api/comments/posts/{post_ids[0]}/comments"}
