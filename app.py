@@ -2,6 +2,7 @@
 import logging
 
 from engineio.payload import Payload
+from socketio import RedisManager
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models
@@ -18,7 +19,7 @@ from utils.errors import register_error_handlers
 from utils.flask_app import ParleyFlask
 from utils.json_provider import FastJSONProvider
 from utils.logging_setup import configure_logging, init_request_ids
-from utils.redis_client import create_bytes_client, create_client
+from utils.redis_client import READ_BUFFER_BYTES, create_bytes_client, create_client
 from utils.session_store import PrefetchingRedisSessionInterface
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def _init_web_extensions(app):
     app.config.update(
         SESSION_KEY_PREFIX="session:",
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
+        RATELIMIT_STORAGE_OPTIONS={"socket_read_size": READ_BUFFER_BYTES},
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_ENABLED=app.config["RATELIMIT_ENABLED"],
     )
@@ -118,12 +120,20 @@ def _origin_check(allowed):
     return check
 
 
+def queue_manager(url):
+    """The Socket.IO queue's manager as Flask-SocketIO makes it, with Parley's read
+    buffer (utils/redis_client.py): Flask-SocketIO passes no options to its client."""
+    return RedisManager(url, channel="flask-socketio",
+                        redis_options={"socket_read_size": READ_BUFFER_BYTES})
+
+
 def _init_socketio(app):
     queue = app.config["REDIS_URL"] if app.config["SOCKETIO_MESSAGE_QUEUE"] else None
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=queue,
+        **({"client_manager": queue_manager(queue)} if queue else {}),
         manage_session=False,  # handlers read the live server-side session
         cors_allowed_origins=_origin_check(app.config["CORS_ORIGINS"]),
         cors_credentials=True,
