@@ -1,7 +1,5 @@
 """What a burst of closed sockets leaves behind (utils/memory.py, issue 12): their
 Engine.IO ping tasks end at close, and one release pass follows the burst."""
-import gc
-
 import engineio
 import gevent
 from engineio import socket as engineio_socket
@@ -33,19 +31,16 @@ def test_without_it_the_ping_task_outlives_the_socket():
     """Why ClosingSocket exists: python-engineio's own socket leaves its ping task
     asleep after close, holding the socket."""
     server = engineio.Server(async_mode="gevent")
+    started = []
+    start = server.start_background_task
+    server.start_background_task = lambda *args: started.append(start(*args)) or started[-1]
     sock = memory.ClosingSocket.__bases__[0](server, "sid-plain")  # python-engineio's class
-    tasks_before = {g for g in _greenlets() if not g.dead}
     sock.schedule_ping()
     gevent.sleep(0)
     sock.close(wait=False, abort=True)
     gevent.sleep(0)
-    left = [g for g in _greenlets() if not g.dead and g not in tasks_before]
-    assert len(left) == 1  # the ping task, asleep for 25 s
-    gevent.killall(left)
-
-
-def _greenlets():
-    return [obj for obj in gc.get_objects() if isinstance(obj, gevent.Greenlet)]
+    assert len(started) == 1 and not started[0].dead  # asleep for 25 s more
+    started[0].kill()
 
 
 def test_one_release_pass_per_burst_of_disconnects(monkeypatch):
