@@ -27,6 +27,9 @@ CONNECT_CONCURRENCY = 64
 _connect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
 _disconnect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
 
+# A closed socket's Engine.IO ping task no longer holds it for up to 25 s (utils/memory.py).
+memory.end_ping_tasks_at_close()
+
 
 @socketio.on("connect")
 def on_connect(auth=None):

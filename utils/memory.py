@@ -1,19 +1,31 @@
-"""Give the memory of closed sockets back to the system.
+"""Give the memory of closed sockets back to the system (issue 12).
 
-When many sockets close, the objects they held are freed, but glibc keeps the
-pages: the process stays at its peak size. After a burst of disconnects
-(coalesced: one pass RELEASE_DELAY seconds after the first of them) a
-collection breaks the cycles a socket leaves behind and glibc's
-`malloc_trim(0)` returns the free pages (bench: RSS kept after 1,000 sockets
-closed went from +50 % to +30 % of the RSS before they connected).
+When many sockets close, the objects they held are freed, but the process stays
+at its peak size. CPython's allocator (pymalloc) gives back only arenas (1 MiB)
+that are wholly empty, and glibc only free pages: one object that outlives the
+burst in an arena or page keeps all of it. Measured at 1,000 sockets
+(`sys._debugmallocstats()`): 46 arenas before they connected, 72 while they were
+connected and still 72 after they all left, with 45 MB in use before and after.
+The memory kept is that, not live objects.
 
-A second pass follows one Engine.IO ping interval later: the ping task of each
-closed socket sleeps out its interval (25 s) holding the socket, its queue and
-its green thread, so that memory is only freed then (1,000 sockets closed: RSS
-kept 35 s later went from +32.0 % to +28.5 % of the RSS before they connected).
+So the release is what can be given back: once a burst of disconnects is over (no
+disconnect for RELEASE_DELAY seconds), a collection breaks the cycles a socket
+leaves behind and glibc's `malloc_trim(0)` returns the free pages (bench: RSS
+kept after 1,000 sockets closed went from +50 % to +30 % of the RSS before they
+connected). What keeps the arenas is some 2,000 objects made during the burst
+that outlive it, most of them in third-party code (gevent's greenlet ids, Redis
+and MongoDB pool connections, JSON keys; the closing note of issue 12 lists them).
+
+A second collection and trim follow one Engine.IO ping interval later, for what
+was still referenced at the first (under eventlet and threading: the closed
+sockets' ping tasks, see `ClosingSocket`).
 """
 import ctypes
 import gc
+import time
+
+from engineio import socket as engineio_socket
+from gevent import getcurrent
 
 from extensions import socketio
 
@@ -28,21 +40,56 @@ try:
 except (OSError, AttributeError):  # not glibc (musl, macOS): collection only
     _malloc_trim = None
 
-_pending = []
+_burst = {"pending": False, "last": 0.0}
+
+
+class ClosingSocket(engineio_socket.Socket):
+    """An Engine.IO socket whose ping task ends when the socket closes.
+
+    python-engineio's ping task sleeps out its interval (25 s) before it looks
+    whether the socket was closed, holding the socket, its queue and its green
+    thread all that time; it has no hook to stop it. This class records the task
+    while it runs and kills it at close under gevent, Parley's default (a real
+    thread cannot be killed; under eventlet and threading it ends as before).
+    Installed by `end_ping_tasks_at_close`.
+    """
+
+    _ping_task = None
+
+    def _send_ping(self):
+        self._ping_task = getcurrent()
+        try:
+            super()._send_ping()
+        finally:
+            self._ping_task = None
+
+    def close(self, *args, **kwargs):
+        super().close(*args, **kwargs)
+        task, self._ping_task = self._ping_task, None
+        # Not from the task itself: a ping timeout closes the socket from it.
+        if task is not None and task is not getcurrent() and self.server.async_mode == "gevent":
+            task.kill(block=False)  # GreenletExit in its sleep: it ends quietly
+
+
+def end_ping_tasks_at_close():
+    """python-engineio's server makes its sockets with `engineio.socket.Socket`."""
+    engineio_socket.Socket = ClosingSocket
 
 
 def release_soon():
-    """Schedule one release pass (a no-op while one is already scheduled)."""
-    if not _pending:
-        _pending.append(True)
+    """Note a disconnect; one release pass runs when the burst of them is over."""
+    _burst["last"] = time.monotonic()
+    if not _burst["pending"]:
+        _burst["pending"] = True
         socketio.start_background_task(_release)
 
 
 def _release():
-    socketio.sleep(RELEASE_DELAY)
-    _pending.clear()
+    while (quiet := time.monotonic() - _burst["last"]) < RELEASE_DELAY:
+        socketio.sleep(RELEASE_DELAY - quiet)
+    _burst["pending"] = False
     release()
-    socketio.sleep(_ping_interval() + RELEASE_DELAY)  # the closed sockets' ping tasks end
+    socketio.sleep(_ping_interval() + RELEASE_DELAY)  # ping tasks that could not be ended
     release()
 
 

@@ -1,0 +1,55 @@
+"""What a burst of closed sockets leaves behind (utils/memory.py, issue 12): their
+Engine.IO ping tasks end at close, and one release pass follows the burst."""
+import engineio
+import gevent
+from engineio import socket as engineio_socket
+
+from extensions import socketio
+from utils import memory
+
+
+def test_the_engineio_server_makes_closing_sockets(app):
+    # sockets/connection.py installs it when the handlers are registered.
+    assert engineio_socket.Socket is memory.ClosingSocket
+
+
+def test_a_closed_sockets_ping_task_ends_at_close():
+    server = engineio.Server(async_mode="gevent")  # ping interval 25 s
+    sock = memory.ClosingSocket(server, "sid-closing")
+    sock.schedule_ping()
+    gevent.sleep(0)  # the ping task starts, and sleeps out its interval
+    task = sock._ping_task
+    assert task is not None and not task.dead
+
+    sock.close(wait=False, abort=True)
+    task.join(timeout=10)  # a bound for a loaded machine: the kill is already scheduled
+
+    assert task.dead and sock._ping_task is None
+
+
+def test_without_it_the_ping_task_outlives_the_socket():
+    """Why ClosingSocket exists: python-engineio's own socket leaves its ping task
+    asleep after close, holding the socket."""
+    server = engineio.Server(async_mode="gevent")
+    started = []
+    start = server.start_background_task
+    server.start_background_task = lambda *args: started.append(start(*args)) or started[-1]
+    sock = memory.ClosingSocket.__bases__[0](server, "sid-plain")  # python-engineio's class
+    sock.schedule_ping()
+    gevent.sleep(0)
+    sock.close(wait=False, abort=True)
+    gevent.sleep(0)
+    assert len(started) == 1 and not started[0].dead  # asleep for 25 s more
+    started[0].kill()
+
+
+def test_one_release_pass_per_burst_of_disconnects(monkeypatch):
+    started = []
+    monkeypatch.setattr(socketio, "start_background_task",
+                        lambda target, *args: started.append((target, args)))
+    monkeypatch.setitem(memory._burst, "pending", False)
+
+    for _ in range(10):
+        memory.release_soon()
+
+    assert started == [(memory._release, ())]
