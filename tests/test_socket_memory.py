@@ -47,7 +47,7 @@ def test_one_release_pass_per_burst_of_disconnects(monkeypatch):
     started = []
     monkeypatch.setattr(socketio, "start_background_task",
                         lambda target, *args: started.append((target, args)))
-    monkeypatch.setitem(memory._burst, "pending", False)
+    monkeypatch.setattr(memory, "_pending", [])
 
     for _ in range(10):
         memory.release_soon()
