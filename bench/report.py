@@ -53,6 +53,8 @@ def table(results):
                 floor += f"; server CPU {figures['cpu_ms_per_request']} ms/req"
                 if figures.get("floor_cpu_ms_per_request") is not None:
                     floor += f" (floor {figures['floor_cpu_ms_per_request']})"
+            if figures.get("db_cpu_percent") is not None:
+                floor += f"; database CPU {figures['db_cpu_percent']}%"
             rows.append((f"REST {name}", f"{conc}: req/s, p50/p99 ms",
                          f"{figures['rps']:g}, {_fmt(figures['p50_ms'])}/"
                          f"{_fmt(figures['p99_ms'])}, errors {figures['errors']}{floor}"))

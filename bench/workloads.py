@@ -115,8 +115,13 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
             store.set("floor:" + _session_id(who), body.content)
             results[name] = {}
             for c in concurrencies:
+                if db_pid is not None:  # not during one of its checkpoints (see `_db_busy`)
+                    wait_idle(db_pid, limit=10)
                 floor_figures = _measured_load(floor, "/api/floor", who, c, duration, base)
+                db_before = cpu_seconds(db_pid) if db_pid is not None else None
                 figures = _measured_load(server, path, who, c, duration, base)
+                if db_before is not None:
+                    figures["db_cpu_percent"] = _db_busy(db_pid, db_before, duration)
                 figures["floor_rps"] = floor_figures["rps"]
                 figures["floor_cpu_ms_per_request"] = floor_figures["cpu_ms_per_request"]
                 figures["body_bytes"] = len(body.content)
@@ -128,6 +133,14 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
     finally:
         floor.stop()
     return {"status": "ok", **results}
+
+
+def _db_busy(db_pid, cpu_before, duration):
+    """The database's CPU over a cached read's figure, in % of a core. A cached read
+    makes no database command, so this is the database's own background work (a
+    checkpoint of the seeding), sharing the 2 cores: printed so that a figure taken
+    during it can be told from one the server alone made slow."""
+    return round(100 * (cpu_seconds(db_pid) - cpu_before) / duration, 1)
 
 
 def _session_id(cookie):
