@@ -86,13 +86,13 @@ class HeldFacts:
 
     A user in a thousand topics has facts of ~100 KB, and they came with every
     request: moved by Redis, read off the socket and hashed to find their decoded
-    copy, for half of the request's CPU (bench: the topic list of a reader in 1,000
-    of 10,000 topics). The session script is given the version held for the
-    session and answers "unchanged" instead of the text when it still is; the same
-    bytes object is then handed on, so its decoded copy is found without hashing
-    the text again. The version covers all of the facts, whoever they belong to, so
-    a held copy can only stand for identical facts. Bounded in bytes, least recently
-    used out first; small facts are not held."""
+    copy (bench, the topic list: 1.29 ms of server CPU per request for a reader in
+    1,000 of 10,000 topics, 0.79 for a reader in one). The session script is given
+    the version held for the session and answers "unchanged" instead of the text
+    when it still is; the same bytes object is then handed on, so its decoded copy
+    is found without hashing the text again. The version covers all of the facts,
+    whoever they belong to, so a held copy can only stand for identical facts.
+    Bounded in bytes, least recently used out first; small facts are not held."""
 
     def __init__(self, max_bytes=HELD_FACTS_MAX_BYTES, min_bytes=HELD_FACTS_MIN_BYTES):
         self.max_bytes, self.min_bytes, self.size = max_bytes, min_bytes, 0
