@@ -7,6 +7,7 @@ import pyotp
 import requests
 
 from bench.servers import SECRET_KEY
+from policies import facts
 
 
 def _app(services, db_name, base):
@@ -42,7 +43,6 @@ def add_members(services, db_name, base, room_id, user_ids):
     from bson import ObjectId
 
     from models.chat_room import ChatRoom, ChatRoomMember
-    from policies import facts
 
     app = _app(services, db_name, base)
     with app.app_context():

@@ -115,18 +115,9 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
             store.set("floor:" + _session_id(who), body.content)
             results[name] = {}
             for c in concurrencies:
-                if db_pid is not None:  # not during one of its checkpoints (see `_db_busy`)
-                    wait_idle(db_pid, limit=10)
-                floor_figures = _measured_load(floor, "/api/floor", who, c, duration, base)
-                db_before = cpu_seconds(db_pid) if db_pid is not None else None
-                figures = _measured_load(server, path, who, c, duration, base)
-                if db_before is not None:
-                    figures["db_cpu_percent"] = _db_busy(db_pid, db_before, duration)
-                figures["floor_rps"] = floor_figures["rps"]
-                figures["floor_cpu_ms_per_request"] = floor_figures["cpu_ms_per_request"]
+                figures, floor_figures = _against_floor(server, floor, path, who, c, duration,
+                                                        base, db_pid)
                 figures["body_bytes"] = len(body.content)
-                figures["ratio"] = round(figures["rps"] / figures["floor_rps"], 2) \
-                    if figures["floor_rps"] else None
                 results[name][f"c{c}"] = figures
                 if name == "me":
                     results.setdefault("floor_me", {})[f"c{c}"] = floor_figures
@@ -135,12 +126,24 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
     return {"status": "ok", **results}
 
 
-def _db_busy(db_pid, cpu_before, duration):
-    """The database's CPU over a cached read's figure, in % of a core. A cached read
-    makes no database command, so this is the database's own background work (a
-    checkpoint of the seeding), sharing the 2 cores: printed so that a figure taken
-    during it can be told from one the server alone made slow."""
-    return round(100 * (cpu_seconds(db_pid) - cpu_before) / duration, 1)
+def _against_floor(server, floor, path, who, concurrency, duration, base, db_pid):
+    """(Parley's figures with the floor's beside them and the ratio, the floor's): the
+    floor first, then Parley, once the database is idle. A cached read makes no
+    database command, so its CPU during Parley's figure (`db_cpu_percent`) is the
+    database's own background work sharing the cores, printed to tell such a figure
+    from one the server alone made slow."""
+    if db_pid is not None:
+        wait_idle(db_pid, limit=10)
+    floor_figures = _measured_load(floor, "/api/floor", who, concurrency, duration, base)
+    db_before = cpu_seconds(db_pid) if db_pid is not None else None
+    figures = _measured_load(server, path, who, concurrency, duration, base)
+    if db_before is not None:
+        figures["db_cpu_percent"] = round(100 * (cpu_seconds(db_pid) - db_before) / duration, 1)
+    figures["floor_rps"] = floor_figures["rps"]
+    figures["floor_cpu_ms_per_request"] = floor_figures["cpu_ms_per_request"]
+    figures["ratio"] = round(figures["rps"] / floor_figures["rps"], 2) \
+        if floor_figures["rps"] else None
+    return figures, floor_figures
 
 
 def _session_id(cookie):
