@@ -130,8 +130,8 @@ def _against_floor(server, floor, path, who, concurrency, duration, base, db_pid
     """(Parley's figures with the floor's beside them and the ratio, the floor's): the
     floor first, then Parley, once the database is idle. A cached read makes no
     database command, so its CPU during Parley's figure (`db_cpu_percent`) is the
-    database's own background work sharing the cores: printed, so that such a figure
-    can be told apart when the server alone made it slow."""
+    database's own background work sharing the cores: printed, so that a figure it
+    slowed can be told apart."""
     if db_pid is not None:
         wait_idle(db_pid, limit=10)
     floor_figures = _measured_load(floor, "/api/floor", who, concurrency, duration, base)
