@@ -19,7 +19,7 @@ from utils.errors import register_error_handlers
 from utils.flask_app import ParleyFlask
 from utils.json_provider import FastJSONProvider
 from utils.logging_setup import configure_logging, init_request_ids
-from utils.redis_client import READ_BUFFER_BYTES, create_bytes_client, create_client
+from utils.redis_client import CONNECTION_OPTIONS, create_bytes_client, create_client
 from utils.session_store import PrefetchingRedisSessionInterface
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def _init_web_extensions(app):
     app.config.update(
         SESSION_KEY_PREFIX="session:",
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
-        RATELIMIT_STORAGE_OPTIONS={"socket_read_size": READ_BUFFER_BYTES},
+        RATELIMIT_STORAGE_OPTIONS=dict(CONNECTION_OPTIONS),
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_ENABLED=app.config["RATELIMIT_ENABLED"],
     )
@@ -123,8 +123,7 @@ def _origin_check(allowed):
 def queue_manager(url):
     """The Socket.IO queue's manager as Flask-SocketIO makes it, with Parley's read
     buffer (utils/redis_client.py): Flask-SocketIO passes no options to its client."""
-    return RedisManager(url, channel="flask-socketio",
-                        redis_options={"socket_read_size": READ_BUFFER_BYTES})
+    return RedisManager(url, channel="flask-socketio", redis_options=dict(CONNECTION_OPTIONS))
 
 
 def _init_socketio(app):

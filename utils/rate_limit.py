@@ -8,14 +8,13 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from utils.errors import RateLimited
-from utils.redis_client import READ_BUFFER_BYTES, get_redis, key
+from utils.redis_client import CONNECTION_OPTIONS, get_redis, key
 
 
 def _window():
     extensions = current_app.extensions
     if "moving_window" not in extensions:
-        storage = storage_from_string(current_app.config["REDIS_URL"],
-                                      socket_read_size=READ_BUFFER_BYTES)
+        storage = storage_from_string(current_app.config["REDIS_URL"], **CONNECTION_OPTIONS)
         extensions["moving_window"] = MovingWindowRateLimiter(storage)
     return extensions["moving_window"]
 

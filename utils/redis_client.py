@@ -9,17 +9,20 @@ KEY_PREFIX = "parley:"
 # by 110-180 connections, so that buffer was 7-11 KB of every idle socket's cost
 # (issue 12). Most replies are under 16 KiB; a larger one takes a few more reads.
 READ_BUFFER_BYTES = 16 * 1024
+# What every Redis client of Parley is made with, ours and the libraries' (rate limits,
+# the Socket.IO queue).
+CONNECTION_OPTIONS = {"socket_read_size": READ_BUFFER_BYTES}
 
 
 def create_client(url):
     return redis.Redis.from_url(url, decode_responses=True, health_check_interval=30,
                                 socket_timeout=5, socket_connect_timeout=5,
-                                socket_read_size=READ_BUFFER_BYTES)
+                                **CONNECTION_OPTIONS)
 
 
 def create_bytes_client(url):
     """A client that returns bytes (session msgpack, cached-user BSON)."""
-    return redis.Redis.from_url(url, socket_read_size=READ_BUFFER_BYTES)
+    return redis.Redis.from_url(url, **CONNECTION_OPTIONS)
 
 
 def get_redis():
