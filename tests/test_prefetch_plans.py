@@ -180,3 +180,20 @@ def test_held_facts_are_bounded_and_small_ones_not_held():
     assert held.raw("s3", "v3") == b"y" * 3000 and held.raw("s3", "v2") is None
     held.keep("s3", "v9", b"z" * 50)  # shrunk below the minimum: let go
     assert held.version("s3") == "" and held.size == 6000
+
+
+
+def test_held_facts_are_each_callers_own(auth, app):
+    """Two readers with large facts, alternating: each list follows its own facts (one
+    belongs to an invite-only topic, the other does not), from the held copies too."""
+    member, member_client = auth.signed_in()
+    outsider, outsider_client = auth.signed_in()
+    private = make_topic(member_client, require_approval=True)
+    for user in (member, outsider):
+        _in_many_topics(app, user)
+    url = "/api/topics?limit=50"
+    for _ in range(3):  # loaded, then sent and held, then "unchanged"
+        assert private["id"] in _ids(member_client.get(url))
+        assert private["id"] not in _ids(outsider_client.get(url))
+    sessions = app.session_interface.held_facts.entries
+    assert len(sessions) == 2 and len({raw for _, raw in sessions.values()}) == 2
