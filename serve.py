@@ -49,9 +49,9 @@ if ASYNC_MODE == "gevent":
     from gevent import monkey
 
     patch_all_reading_entry_points_once(monkey)
-    from utils import gevent_locks  # after the patching, before any lock is made
+    from utils import gevent_yields  # after the patching, before any lock is made
 
-    gevent_locks.install()
+    gevent_yields.install()
     # Spawn trees (a parent link and a spawning stack per greenlet, 4 greenlets per
     # socket) serve only gevent's debugging helpers: about 3.5 KB per idle socket.
     gevent.config.track_greenlet_tree = False

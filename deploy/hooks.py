@@ -7,7 +7,7 @@
   worker opens its own MongoDB, Redis and message-queue connections when it
   imports wsgi:app after the fork; this hook records the fork and, in a gevent
   worker, gives gevent's Lock the answer `threading.Condition` asks of it
-  (utils/gevent_locks.py) before the worker patches the standard library.
+  (utils/gevent_yields.py) before the worker patches the standard library.
 - post_worker_init (worker, app loaded): SETTINGS_FILE, a SIGHUP handler that
   reloads it in place, and a SIGTERM handler that tells this worker's sockets
   to reconnect elsewhere before gunicorn's own graceful stop drains requests.
@@ -27,7 +27,7 @@ import shutil
 import signal
 
 from config import env_str
-from utils import gevent_locks, settings_reload
+from utils import gevent_yields, settings_reload
 from utils.logging_setup import configure_logging
 
 log = logging.getLogger("parley.gunicorn")
@@ -47,7 +47,7 @@ def on_starting(server):
 
 def post_fork(server, worker):
     if _is_gevent(worker):
-        gevent_locks.install()  # before the worker patches and loads the app
+        gevent_yields.install()  # before the worker patches and loads the app
     log.info("worker %s forked; it opens its own connections when it loads wsgi:app",
              worker.pid)
 
