@@ -5,9 +5,7 @@
   not add up into this one.
 - post_fork: nothing is opened in the master (preload_app stays off), so each
   worker opens its own MongoDB, Redis and message-queue connections when it
-  imports wsgi:app after the fork; this hook records the fork and, in a gevent
-  worker, gives gevent's Lock the answer `threading.Condition` asks of it
-  (utils/gevent_yields.py) before the worker patches the standard library.
+  imports wsgi:app after the fork; this hook only records the fork.
 - post_worker_init (worker, app loaded): SETTINGS_FILE, a SIGHUP handler that
   reloads it in place, and a SIGTERM handler that tells this worker's sockets
   to reconnect elsewhere before gunicorn's own graceful stop drains requests.
@@ -27,7 +25,7 @@ import shutil
 import signal
 
 from config import env_str
-from utils import gevent_yields, settings_reload
+from utils import settings_reload
 from utils.logging_setup import configure_logging
 
 log = logging.getLogger("parley.gunicorn")
@@ -46,8 +44,6 @@ def on_starting(server):
 
 
 def post_fork(server, worker):
-    if _is_gevent(worker):
-        gevent_yields.install()  # before the worker patches and loads the app
     log.info("worker %s forked; it opens its own connections when it loads wsgi:app",
              worker.pid)
 
@@ -77,12 +73,8 @@ def _release(app):
     log.warning("worker %s: released %d sockets", os.getpid(), count)
 
 
-def _is_gevent(worker):
-    return "Gevent" in type(worker).__name__
-
-
 def _spawn(worker, fn):
-    if _is_gevent(worker):
+    if "Gevent" in type(worker).__name__:
         import gevent
 
         gevent.spawn(fn)
