@@ -15,7 +15,7 @@ greenlet switch traces of the send POST, 500 clients at 50 and 100 messages/s
    run (gevent #1464). So every `notify()` yielded while its caller held the lock.
    pymongo's pool notifies twice in every check-in, holding the lock every other
    query needs: at 50 messages/s a check-in took 125-246 ms and a check-out
-   110-256 ms, and the send POST's p50 was 300-700 ms (58-78 ms with this). The
+   110-256 ms, and the send POST's p50 was 300-700 ms (median 77 ms with this). The
    answer given is the one CPython's check computes (held, by anyone: `locked()`),
    without the attempt. Conditions made before `install()` keep the old way.
 
