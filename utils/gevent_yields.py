@@ -1,6 +1,6 @@
 """Two places where gevent yields to the event loop and the caller meant not to wait
 (issue 12). `install()` runs right after gevent patches the standard library
-(serve.py; deploy/hooks.py for gunicorn's gevent worker).
+(serve.py; wsgi.py in gunicorn's gevent worker, whose master must not import pymongo).
 
 Under load a yield is a trip round the whole loop: with 500 sockets in a room, every
 message wakes 500 writers, and a trip takes tens of milliseconds. Found with
