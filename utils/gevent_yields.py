@@ -33,7 +33,7 @@ from pymongo.socket_checker import SocketChecker
 
 try:
     _system_poll = monkey.get_original("select", "poll")
-except AttributeError:  # no poll() here (Windows): pymongo uses select(), which gevent answers at once
+except AttributeError:  # no poll() (Windows): pymongo uses select(), which gevent answers at once
     _system_poll = None
 
 
