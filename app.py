@@ -1,6 +1,7 @@
 """The application factory. Nothing here runs at import time."""
 import logging
 
+import redis
 from engineio.payload import Payload
 from socketio import RedisManager
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -19,7 +20,8 @@ from utils.errors import register_error_handlers
 from utils.flask_app import ParleyFlask
 from utils.json_provider import FastJSONProvider
 from utils.logging_setup import configure_logging, init_request_ids
-from utils.redis_client import CONNECTION_OPTIONS, create_bytes_client, create_client
+from utils.redis_client import (BOUNDED_REDIS_MODULE, bounded_pool, create_bytes_client,
+                                create_client)
 from utils.session_store import PrefetchingRedisSessionInterface
 
 log = logging.getLogger(__name__)
@@ -59,20 +61,22 @@ def create_app(config=None):
 
 def _init_data_services(app):
     models.init_app(app)
-    app.extensions["redis"] = create_client(app.config["REDIS_URL"])
+    app.extensions["redis"] = create_client(app.config["REDIS_URL"], app.config["REDIS_POOL_SIZE"])
 
 
 def _init_web_extensions(app):
     app.config.update(
         SESSION_KEY_PREFIX="session:",
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
-        RATELIMIT_STORAGE_OPTIONS=dict(CONNECTION_OPTIONS),
+        RATELIMIT_STORAGE_OPTIONS={"connection_pool": bounded_pool(
+            app.config["REDIS_URL"], app.config["REDIS_POOL_SIZE"])},
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_ENABLED=app.config["RATELIMIT_ENABLED"],
     )
     # Session bytes are msgpack (Flask-Session's format): a client without decoding.
     app.session_interface = PrefetchingRedisSessionInterface(
-        app, create_bytes_client(app.config["REDIS_URL"]), app.config["SESSION_KEY_PREFIX"])
+        app, create_bytes_client(app.config["REDIS_URL"], app.config["REDIS_POOL_SIZE"]),
+        app.config["SESSION_KEY_PREFIX"])
     limiter.init_app(app)
     cors.init_app(
         app, origins=app.config["CORS_ORIGINS"], supports_credentials=True,
@@ -120,10 +124,19 @@ def _origin_check(allowed):
     return check
 
 
-def queue_manager(url):
-    """The Socket.IO queue's manager as Flask-SocketIO makes it, with Parley's read
-    buffer (utils/redis_client.py): Flask-SocketIO passes no options to its client."""
-    return RedisManager(url, channel="flask-socketio", redis_options=dict(CONNECTION_OPTIONS))
+class QueueManager(RedisManager):
+    """The Socket.IO queue's manager as Flask-SocketIO makes it, with Parley's bounded
+    pool (utils/redis_client.py): Flask-SocketIO passes no options to its client, and
+    python-socketio makes it with `Redis.from_url` of the module this method names."""
+
+    def _get_redis_module(self):
+        module = super()._get_redis_module()
+        return BOUNDED_REDIS_MODULE if module is redis else module
+
+
+def queue_manager(url, max_connections):
+    return QueueManager(url, channel="flask-socketio",
+                        redis_options={"max_connections": max_connections})
 
 
 def _init_socketio(app):
@@ -132,7 +145,7 @@ def _init_socketio(app):
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=queue,
-        **({"client_manager": queue_manager(queue)} if queue else {}),
+        **({"client_manager": queue_manager(queue, app.config["REDIS_POOL_SIZE"])} if queue else {}),
         manage_session=False,  # handlers read the live server-side session
         cors_allowed_origins=_origin_check(app.config["CORS_ORIGINS"]),
         cors_credentials=True,

@@ -125,6 +125,9 @@ SETTINGS = (
     Setting("MONGO_DB_NAME", text, "parley"),
     Setting("REDIS_URL", text, None),
     Setting("SOCKETIO_MESSAGE_QUEUE", flag, True),
+    # Connections each of the process's Redis pools opens at most (five pools: cache,
+    # sessions, two rate-limit stores, the Socket.IO queue); past it a caller waits.
+    Setting("REDIS_POOL_SIZE", int, 16, POSITIVE),
     # Presence: each process renews a heartbeat; a crashed one's sockets are swept.
     Setting("PRESENCE_HEARTBEAT_SECONDS", int, 15, NON_NEGATIVE),
     Setting("PRESENCE_COUNT_INTERVAL", float, 1.0, NON_NEGATIVE),

@@ -12,7 +12,7 @@ import threading
 from pymongo import monitoring
 from redis.connection import Connection
 
-from extensions import socketio
+from extensions import limiter, socketio
 
 _recording = threading.local()
 
@@ -81,9 +81,9 @@ def redis_clients(app):
     if getattr(manager, "redis", None) is not None:
         clients.append(manager.redis)
     window = app.extensions.get("moving_window")
-    storage = getattr(window, "storage", None)
-    if getattr(storage, "storage", None) is not None:
-        clients.append(storage.storage)
+    for storage in (getattr(window, "storage", None), limiter.storage):  # budgets, HTTP limits
+        if getattr(storage, "storage", None) is not None:
+            clients.append(storage.storage)
     return clients
 
 

@@ -8,13 +8,15 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from utils.errors import RateLimited
-from utils.redis_client import CONNECTION_OPTIONS, get_redis, key
+from utils.redis_client import bounded_pool, get_redis, key
 
 
 def _window():
     extensions = current_app.extensions
     if "moving_window" not in extensions:
-        storage = storage_from_string(current_app.config["REDIS_URL"], **CONNECTION_OPTIONS)
+        url = current_app.config["REDIS_URL"]
+        storage = storage_from_string(
+            url, connection_pool=bounded_pool(url, current_app.config["REDIS_POOL_SIZE"]))
         extensions["moving_window"] = MovingWindowRateLimiter(storage)
     return extensions["moving_window"]
 
