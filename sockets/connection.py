@@ -29,6 +29,7 @@ _disconnect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
 
 # A closed socket's Engine.IO ping task no longer holds it for up to 25 s (utils/memory.py).
 memory.end_ping_tasks_at_close()
+memory.name_websocket_threads()  # no ident registered per WebSocket (utils/memory.py)
 
 
 @socketio.on("connect")

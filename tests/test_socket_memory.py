@@ -1,8 +1,11 @@
 """What a burst of closed sockets leaves behind (utils/memory.py, issue 12): their
-Engine.IO ping tasks end at close, and one release pass follows the burst."""
+Engine.IO ping tasks end at close, their WebSocket threads register no ident, and one
+release pass follows the burst."""
 import engineio
 import gevent
 from engineio import socket as engineio_socket
+from engineio.async_drivers import gevent as engineio_gevent
+from gevent.hub import get_hub
 
 from extensions import socketio
 from utils import memory
@@ -41,6 +44,27 @@ def test_without_it_the_ping_task_outlives_the_socket():
     gevent.sleep(0)
     assert len(started) == 1 and not started[0].dead  # asleep for 25 s more
     started[0].kill()
+
+
+def test_the_gevent_websocket_is_made_with_named_threads(app):
+    # sockets/connection.py installs it when the handlers are registered.
+    assert engineio_gevent.Thread is memory.NamedWebSocketThread
+
+
+def _renamed_as_simple_websocket_does(thread_class):
+    thread = thread_class(target=lambda: None)
+    thread.name = thread.name.replace("(_thread)", "(simple_websocket.Base._thread)")
+    return thread
+
+
+def test_a_websocket_thread_registers_no_ident():
+    registry = get_hub().ident_registry
+    before = len(registry)
+    named = _renamed_as_simple_websocket_does(memory.NamedWebSocketThread)
+    assert len(registry) == before and named.name == "simple_websocket.Base._thread"
+    # The control: python-engineio's own class registers its thread to name it.
+    plain = _renamed_as_simple_websocket_does(memory.NamedWebSocketThread.__bases__[0])
+    assert len(registry) == before + 1 and plain.name.startswith("Greenlet-")
 
 
 def test_one_release_pass_per_burst_of_disconnects(monkeypatch):
