@@ -49,7 +49,7 @@ if ASYNC_MODE == "gevent":
     from gevent import monkey
 
     patch_all_reading_entry_points_once(monkey)
-    from utils import gevent_yields  # after the patching, before any lock is made
+    from utils import gevent_server, gevent_yields  # after the patching, before any lock
 
     gevent_yields.install()
     # Spawn trees (a parent link and a spawning stack per greenlet, 4 greenlets per
@@ -110,7 +110,8 @@ class Runner:
         if ASYNC_MODE == "gevent":
             from gevent import pywsgi
 
-            self.server = pywsgi.WSGIServer(self.listen(), self.app, log=None)
+            self.server = pywsgi.WSGIServer(self.listen(), self.app, log=None,
+                                            handler_class=gevent_server.WSGIHandler)
             self.server.serve_forever()
         elif ASYNC_MODE == "eventlet":
             import eventlet.wsgi

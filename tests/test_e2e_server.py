@@ -44,3 +44,23 @@ def test_socket_without_session_is_refused(service_urls, seeded):
             socket_for(server.url, requests.Session())
     finally:
         server.stop()
+
+
+def test_a_socket_that_leaves_is_not_read_as_an_http_request(service_urls, seeded):
+    """Under gevent, the connection a WebSocket used ends with it (utils/gevent_server.py).
+    Before, pywsgi read the client's close frame as a next HTTP request: the log got
+    "Invalid HTTP method: '\\x88\\x82...'" for every socket that left, and the client
+    an HTTP 400 in its closing WebSocket."""
+    db_name, user = seeded
+    server = start_server(service_urls, db_name)
+    try:
+        http = signed_in_session(server.url, user)
+        for _ in range(5):
+            sio = socket_for(server.url, http)
+            sio.log.wait_for("connected")
+            sio.disconnect()
+        assert http.get(server.url + "/api/auth/me", timeout=5).status_code == 200
+    finally:
+        server.stop()  # graceful: every connection's handler has finished when it returns
+    log = server.log()
+    assert "Invalid HTTP method" not in log and "Expected GET method" not in log, log[-2000:]
