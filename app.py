@@ -23,6 +23,7 @@ from utils.logging_setup import configure_logging, init_request_ids
 from utils.redis_client import (BOUNDED_REDIS_MODULE, bounded_pool, create_bytes_client,
                                 create_client)
 from utils.session_store import PrefetchingRedisSessionInterface
+from utils.websocket_compression import without_websocket_compression
 
 log = logging.getLogger(__name__)
 
@@ -154,5 +155,7 @@ def _init_socketio(app):
         logger=False,
         engineio_logger=False,
     )
+    # Outside Flask-SocketIO's middleware, which init_app has just put around the app.
+    app.wsgi_app = without_websocket_compression(app.wsgi_app)
     if queue:
         log.info("Socket.IO message queue on Redis")

@@ -1,5 +1,8 @@
 """The real server process, signed in over HTTP, with a real Socket.IO client
 over the WebSocket transport: under gevent and under eventlet."""
+import base64
+import os
+import socket
 
 import pytest
 
@@ -64,3 +67,68 @@ def test_a_socket_that_leaves_is_not_read_as_an_http_request(service_urls, seede
         server.stop()  # graceful: every connection's handler has finished when it returns
     log = server.log()
     assert "Invalid HTTP method" not in log and "Expected GET method" not in log, log[-2000:]
+
+
+def _masked_text_frame(text):
+    data, mask = text.encode(), os.urandom(4)
+    return bytes([0x81, 0x80 | len(data)]) + mask + bytes(
+        byte ^ mask[i % 4] for i, byte in enumerate(data))
+
+
+def _websocket_as_chromium_opens_it(server_url, http):
+    """A raw WebSocket to Socket.IO that offers permessage-deflate, as browsers do."""
+    host, port = server_url.split("//")[1].split(":")
+    sock = socket.create_connection((host, int(port)), timeout=10)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((
+        f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        f"Sec-WebSocket-Version: 13\r\nOrigin: {server_url}\r\nCookie: {cookie}\r\n"
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(4096)
+    head, rest = head.split(b"\r\n\r\n", 1)
+    return sock, head.decode(), rest
+
+
+def _read_frame(sock, received):
+    """(first byte, payload, what is left) of the next unmasked frame from the server."""
+    def at_least(count, received):
+        while len(received) < count:
+            received += sock.recv(4096)
+        return received
+
+    received = at_least(2, received)
+    length, start = received[1] & 0x7F, 2
+    if length == 126:
+        received = at_least(4, received)
+        length, start = int.from_bytes(received[2:4], "big"), 4
+    received = at_least(start + length, received)
+    return received[0], received[start:start + length], received[start + length:]
+
+
+def test_a_browsers_offer_of_compression_is_declined(service_urls, seeded):
+    """utils/websocket_compression.py: a compressor per socket cost ~94 KB of each idle
+    browser socket. The socket works with plain frames."""
+    db_name, user = seeded
+    server = start_server(service_urls, db_name)
+    try:
+        http = signed_in_session(server.url, user)
+        sock, head, received = _websocket_as_chromium_opens_it(server.url, http)
+        with sock:
+            assert head.startswith("HTTP/1.1 101")
+            assert "sec-websocket-extensions" not in head.lower(), head
+            first_byte, payload, received = _read_frame(sock, received)  # Engine.IO open
+            assert first_byte == 0x81 and payload.startswith(b"0{")  # FIN, text, no RSV1
+            sock.sendall(_masked_text_frame("40"))  # Socket.IO connect, plain
+            first_bytes = set()
+            for _ in range(5):  # the `connected` event among the first frames, all plain
+                first_byte, payload, received = _read_frame(sock, received)
+                first_bytes.add(first_byte)
+                if payload.startswith(b'42["connected",'):
+                    break
+            assert payload.startswith(b'42["connected",') and first_bytes == {0x81}
+    finally:
+        server.stop()
