@@ -142,11 +142,12 @@ def queue_manager(url, max_connections):
 
 def _init_socketio(app):
     queue = app.config["REDIS_URL"] if app.config["SOCKETIO_MESSAGE_QUEUE"] else None
+    manager = queue_manager(queue, app.config["REDIS_POOL_SIZE"]) if queue else None
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=queue,
-        **({"client_manager": queue_manager(queue, app.config["REDIS_POOL_SIZE"])} if queue else {}),
+        **({"client_manager": manager} if manager else {}),
         manage_session=False,  # handlers read the live server-side session
         cors_allowed_origins=_origin_check(app.config["CORS_ORIGINS"]),
         cors_credentials=True,

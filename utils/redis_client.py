@@ -31,7 +31,6 @@ class BoundedRedis(redis.Redis):
 
     @classmethod
     def from_url(cls, url, **options):
-        options.setdefault("socket_read_size", READ_BUFFER_BYTES)
         return cls.from_pool(bounded_pool(url, **options))
 
 
