@@ -12,10 +12,11 @@ So the release is what can be given back: after a burst of disconnects
 (coalesced: one pass RELEASE_DELAY seconds after the first of them), a
 collection breaks the cycles a socket leaves behind and glibc's
 `malloc_trim(0)` returns the free pages (bench: RSS kept after 1,000 sockets
-closed went from +50 % to +30 % of the RSS before they connected). What keeps
-the arenas is some 2,000 objects made during the burst that outlive it, most of
-them in third-party code (gevent's greenlet ids, Redis and MongoDB pool
-connections, JSON keys; the closing note of issue 12 lists them).
+closed went from +50 % to +30 % of the RSS before they connected; +26-28 % since
+the Redis pools are bounded and the WebSocket threads named). What keeps the
+arenas is some 2,000 objects made during the burst that outlive it, most of them
+in third-party code (JSON keys, objects made in gevent's loop, dicts grown to the
+burst's size; the closing notes of issue 12 list them).
 
 A second collection and trim follow one Engine.IO ping interval later, for what
 was still referenced at the first (under eventlet and threading: the closed
