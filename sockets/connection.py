@@ -2,6 +2,7 @@
 import logging
 import threading
 
+from engineio import socket as engineio_socket
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, emit, join_room  # noqa: A004
 
@@ -13,6 +14,7 @@ from services.realtime import user_room
 from sockets.common import disconnect_hooks, on_event
 from utils import memory
 from utils.auth import session_user
+from utils.websocket_batching import BatchedWrites
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +29,14 @@ CONNECT_CONCURRENCY = 64
 _connect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
 _disconnect_slots = threading.BoundedSemaphore(CONNECT_CONCURRENCY)
 
-# A closed socket's Engine.IO ping task no longer holds it for up to 25 s (utils/memory.py).
-memory.end_ping_tasks_at_close()
+
+class EngineIOSocket(BatchedWrites, memory.ClosingSocket):
+    """python-engineio's socket, whose WebSocket writer sends what it polled in one
+    call (utils/websocket_batching.py) and whose ping task ends at close instead of
+    holding the socket for up to 25 s (utils/memory.py)."""
+
+
+engineio_socket.Socket = EngineIOSocket  # python-engineio's server makes its sockets with it
 memory.name_websocket_threads()  # no ident registered per WebSocket (utils/memory.py)
 
 

@@ -53,7 +53,7 @@ class ClosingSocket(engineio_socket.Socket):
     thread all that time; it has no hook to stop it. This class records the task
     while it runs and kills it at close under gevent, Parley's default (a real
     thread cannot be killed; under eventlet and threading it ends as before).
-    Installed by `end_ping_tasks_at_close`.
+    Installed by sockets/connection.py.
     """
 
     _ping_task = None
@@ -71,11 +71,6 @@ class ClosingSocket(engineio_socket.Socket):
         # Not from the task itself: a ping timeout closes the socket from it.
         if task is not None and task is not getcurrent() and self.server.async_mode == "gevent":
             task.kill(block=False)  # GreenletExit in its sleep: it ends quietly
-
-
-def end_ping_tasks_at_close():
-    """python-engineio's server makes its sockets with `engineio.socket.Socket`."""
-    engineio_socket.Socket = ClosingSocket
 
 
 class NamedWebSocketThread(engineio_gevent.Thread):

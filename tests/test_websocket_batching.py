@@ -1,0 +1,98 @@
+"""A WebSocket writer that fell behind sends its backlog in one system call
+(utils/websocket_batching.py, issue 12), with the frames simple-websocket makes,
+in order. Real python-engineio server and socket, real simple-websocket over a
+real socket pair; the server's end counts its `send` calls."""
+import base64
+import os
+
+import engineio
+import gevent
+import pytest
+from engineio import packet
+from engineio import socket as engineio_socket
+from gevent import socket as gevent_socket
+
+from tests.test_e2e_server import _read_frame
+from utils import memory
+
+
+class CountingSocket(gevent_socket.socket):
+    """A gevent socket that records what each of its `send` calls sent."""
+
+    sent = None
+
+    def send(self, data, flags=0, timeout=None):
+        count = super().send(data, flags)
+        type(self).sent.append(bytes(data[:count]))
+        return count
+
+
+@pytest.fixture
+def counted_pair():
+    CountingSocket.sent = []
+    client, server_end = gevent_socket.socketpair()
+    server_end = CountingSocket(fileno=server_end.detach())  # simple-websocket dups it
+    yield client, server_end
+    client.close()
+    server_end.close()
+
+
+class RawInput:
+    """What gevent's pywsgi puts in `wsgi.input`, as far as simple-websocket reads it."""
+
+    def __init__(self, sock):
+        self.raw = type("Raw", (), {"_sock": sock})()
+
+
+def websocket_environ(sock):
+    return {"SERVER_SOFTWARE": "gevent/26", "wsgi.input": RawInput(sock),
+            "REQUEST_METHOD": "GET", "HTTP_HOST": "localhost",
+            "HTTP_CONNECTION": "Upgrade", "HTTP_UPGRADE": "websocket",
+            "HTTP_SEC_WEBSOCKET_VERSION": "13",
+            "HTTP_SEC_WEBSOCKET_KEY": base64.b64encode(os.urandom(16)).decode()}
+
+
+def deliver_backlog(socket_class, client, server_end, count=5):
+    """Queue `count` messages on a socket whose writer has not started, open its
+    WebSocket, and return the payloads the client reads."""
+    server = engineio.Server(async_mode="gevent")
+    sock = socket_class(server, "sid-batch")
+    server.sockets[sock.sid] = sock
+    for n in range(count):
+        sock.send(packet.Packet(packet.MESSAGE, data=f"message {n}"))
+    handler = gevent.spawn(sock._upgrade_websocket, websocket_environ(server_end), None)
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += client.recv(4096)
+    head, received = received.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 101")
+    payloads = []
+    for _ in range(count):
+        first_byte, payload, received = _read_frame(client, received)
+        assert first_byte == 0x81  # FIN, text
+        payloads.append(payload)
+    client.close()  # the handler sees the connection end and returns
+    handler.join(timeout=10)
+    assert handler.dead
+    return payloads
+
+
+def frame_sends():
+    return [data for data in CountingSocket.sent if not data.startswith(b"HTTP/1.1")]
+
+
+def test_a_backlog_goes_out_in_one_call_in_order(app, counted_pair):
+    # The class the app installed (sockets/connection.py), looked up now.
+    payloads = deliver_backlog(engineio_socket.Socket, *counted_pair)
+
+    assert payloads == [f"4message {n}".encode() for n in range(5)]
+    assert len(frame_sends()) == 1
+
+
+def test_without_it_each_message_is_its_own_call(counted_pair):
+    """The control: python-engineio's socket (here with only the ping-task fix) sends
+    each frame of the same backlog with its own call."""
+    payloads = deliver_backlog(memory.ClosingSocket, *counted_pair)
+
+    assert payloads == [f"4message {n}".encode() for n in range(5)]
+    assert len(frame_sends()) == 5

@@ -1,0 +1,92 @@
+"""Send the frames a WebSocket writer has ready in one system call (issue 12).
+
+python-engineio's WebSocket writer takes every packet queued for its socket
+(`Socket.poll`), sends each through simple-websocket, which frames it and makes
+one `send` system call per frame, then polls again. A room message reaches each
+member's socket as one packet, so at 500 members and 100 messages a second that
+is 50,000 calls a second, and py-spy found 40 % of the process in the kernel's
+`send` (bench fan-out). When the process falls behind, each writer finds several
+packets at once; their frames can leave in one call.
+
+`BatchedWrites` gives the writer a `FrameBatch` in place of its WebSocket: a
+send frames the packet and keeps the bytes, and the batch goes out in one
+call when the writer polls again, which it does right after sending what it
+polled. So a writer that keeps up sends as before, one frame per call, at the
+same moment; a writer that fell behind sends what it caught up on at once. The
+frames are those simple-websocket makes, in the same order, and none is left
+half sent when the socket's buffer is full (simple-websocket's single `send`
+could).
+
+Once a socket is on WebSocket, only its writer polls: python-engineio answers a
+polling GET of an upgraded or upgrading socket without polling. A socket that
+upgrades from polling answers the upgrade probe before its writer starts, so
+the batch sends straight through until the writer's first poll.
+"""
+from engineio import exceptions
+from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+from wsproto.events import BytesMessage, TextMessage
+
+
+def send_all(sock, data):
+    """`sock.sendall`, in one system call when the data fits the socket's buffer
+    (gevent's `sendall` asks the buffer's size first: two calls for every frame)."""
+    view = memoryview(data)
+    while view:
+        view = view[sock.send(view):]
+
+
+class FrameBatch:
+    """The WebSocket python-engineio's writer sends to (its other methods are the
+    WebSocket's own)."""
+
+    __slots__ = ("_websocket", "_frames")  # one per socket
+
+    def __init__(self, websocket):
+        self._websocket = websocket  # python-engineio's wrapper of simple-websocket
+        self._frames = None  # None: frames are sent as they are made
+
+    def send(self, message):
+        connection = self._websocket.ws  # simple_websocket.Server
+        if not connection.connected:
+            raise OSError("the WebSocket is closed")  # as python-engineio's wrapper does
+        event = BytesMessage(data=message) if isinstance(message, bytes) \
+            else TextMessage(data=str(message))
+        frame = connection.ws.send(event)
+        if self._frames is None:
+            send_all(connection.sock, frame)
+        else:
+            self._frames.append(frame)
+
+    def flush(self):
+        """Send the frames made since the last flush, and keep the next ones for
+        the next flush. False when the connection is gone."""
+        frames, self._frames = self._frames, []
+        if not frames:
+            return True
+        try:
+            send_all(self._websocket.ws.sock, b"".join(frames))
+        except OSError:
+            return False
+        return True
+
+    def __getattr__(self, name):
+        return getattr(self._websocket, name)
+
+
+class BatchedWrites:
+    """An Engine.IO socket mixin: its WebSocket writer sends once per poll."""
+
+    _batch = None
+
+    def _websocket_handler(self, ws):
+        if isinstance(ws, SimpleWebSocketWSGI):  # gevent and threading; not eventlet
+            ws = self._batch = FrameBatch(ws)
+        try:
+            return super()._websocket_handler(ws)
+        finally:
+            self._batch = None  # the writer has ended: the connection is not kept
+
+    def poll(self):
+        if self._batch is not None and not self._batch.flush():
+            raise exceptions.QueueEmpty()  # the connection is gone: the writer closes it
+        return super().poll()
