@@ -4,6 +4,7 @@ in order. Real python-engineio server and socket, real simple-websocket over a
 real socket pair; the server's end counts its `send` calls."""
 import base64
 import os
+from types import SimpleNamespace
 
 import engineio
 import gevent
@@ -17,12 +18,13 @@ from utils import memory
 
 
 class CountingSocket(gevent_socket.socket):
-    """A gevent socket that records what each of its `send` calls sent."""
+    """A gevent socket that records what each of its `send` calls sent (on the class:
+    simple-websocket sends through a `dup` of the socket it is given)."""
 
     sent = None
 
-    def send(self, data, flags=0, timeout=None):
-        count = super().send(data, flags)
+    def send(self, data, *args, **kwargs):
+        count = super().send(data, *args, **kwargs)
         type(self).sent.append(bytes(data[:count]))
         return count
 
@@ -31,21 +33,17 @@ class CountingSocket(gevent_socket.socket):
 def counted_pair():
     CountingSocket.sent = []
     client, server_end = gevent_socket.socketpair()
-    server_end = CountingSocket(fileno=server_end.detach())  # simple-websocket dups it
+    server_end = CountingSocket(fileno=server_end.detach())
     yield client, server_end
     client.close()
     server_end.close()
 
 
-class RawInput:
-    """What gevent's pywsgi puts in `wsgi.input`, as far as simple-websocket reads it."""
-
-    def __init__(self, sock):
-        self.raw = type("Raw", (), {"_sock": sock})()
-
-
 def websocket_environ(sock):
-    return {"SERVER_SOFTWARE": "gevent/26", "wsgi.input": RawInput(sock),
+    """A WebSocket upgrade as gevent's pywsgi hands it over, as far as simple-websocket
+    reads it (the connection's socket is `wsgi.input.raw._sock`)."""
+    return {"SERVER_SOFTWARE": "gevent/26",
+            "wsgi.input": SimpleNamespace(raw=SimpleNamespace(_sock=sock)),
             "REQUEST_METHOD": "GET", "HTTP_HOST": "localhost",
             "HTTP_CONNECTION": "Upgrade", "HTTP_UPGRADE": "websocket",
             "HTTP_SEC_WEBSOCKET_VERSION": "13",
