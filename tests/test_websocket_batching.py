@@ -12,9 +12,14 @@ import pytest
 from engineio import packet
 from engineio import socket as engineio_socket
 from gevent import socket as gevent_socket
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import AcceptConnection, CloseConnection, Request
+from wsproto.extensions import PerMessageDeflate
+from wsproto.utilities import LocalProtocolError
 
 from tests.test_e2e_server import _read_frame
 from utils import memory
+from utils.websocket_batching import frame_of
 
 
 class CountingSocket(gevent_socket.socket):
@@ -94,3 +99,70 @@ def test_without_it_each_message_is_its_own_call(counted_pair):
 
     assert payloads == [f"4message {n}".encode() for n in range(5)]
     assert len(frame_sends()) == 5
+
+
+def websocket_pair(extensions=()):
+    """A wsproto server connection and its client, through the opening handshake;
+    `extensions` are offered by the client and accepted by the server."""
+    client = WSConnection(ConnectionType.CLIENT)
+    server = WSConnection(ConnectionType.SERVER)
+    server.receive_data(client.send(Request(host="localhost", target="/socket.io/",
+                                            extensions=[e() for e in extensions])))
+    assert isinstance(next(server.events()), Request)
+    client.receive_data(server.send(AcceptConnection(extensions=[e() for e in extensions])))
+    assert isinstance(next(client.events()), AcceptConnection)
+    return server, client
+
+
+def received_by(client, frame):
+    client.receive_data(frame)
+    return [event.data for event in client.events()]
+
+
+def encoded(data):
+    """An Engine.IO message packet's encoding: a new string object on each call."""
+    return "4" + data
+
+
+def test_a_room_message_is_framed_once_for_all_its_sockets():
+    """python-engineio encodes a room message once, so each member's writer sends the
+    same string object: the frame is made once, and each member reads the message."""
+    pairs = [websocket_pair() for _ in range(3)]
+    message = encoded('["new_chat_room_message",{"id":"m1"}]')
+
+    frames = [frame_of(server, message) for server, _ in pairs]
+
+    assert frames[1] is frames[0] and frames[2] is frames[0]
+    assert all(received_by(client, frame) == [message]
+               for (_, client), frame in zip(pairs, frames))
+    equal_but_another = encoded('["new_chat_room_message",{"id":"m1"}]')
+    assert frame_of(pairs[0][0], equal_but_another) is not frames[0]
+
+
+def test_a_closed_connection_gets_no_shared_frame():
+    open_pair, closed_pair = websocket_pair(), websocket_pair()
+    message = encoded("after the close")
+    frame_of(open_pair[0], message)
+    closed_pair[0].send(CloseConnection(code=1000))
+
+    with pytest.raises(LocalProtocolError):
+        frame_of(closed_pair[0], message)
+
+
+def test_a_compressed_frame_is_never_shared():
+    """A connection that negotiated permessage-deflate (Parley declines it, see
+    utils/websocket_compression.py) compresses with its own state: its frame is not
+    reused. An uncompressed frame is still valid on it."""
+    deflating, plain = websocket_pair([PerMessageDeflate]), websocket_pair()
+    message = encoded("x" * 200)
+
+    compressed = frame_of(deflating[0], message)
+    shared = frame_of(plain[0], message)
+
+    assert compressed[0] & 0x40 and not shared[0] & 0x40  # RSV1: compressed
+    assert received_by(plain[1], shared) == [message]
+    other = encoded("y" * 200)
+    uncompressed = frame_of(plain[0], other)
+    assert frame_of(deflating[0], other) is uncompressed
+    assert received_by(deflating[1], compressed) == [message]
+    assert received_by(deflating[1], uncompressed) == [other]

@@ -21,10 +21,40 @@ Once a socket is on WebSocket, only its writer polls: python-engineio answers a
 polling GET of an upgraded or upgrading socket without polling. A socket that
 upgrades from polling answers the upgrade probe before its writer starts, so
 the batch sends straight through until the writer's first poll.
+
+A message to a room is one packet, encoded once (python-engineio caches a
+packet's encoding), so every member's writer sends the same string object. Its
+frame is the same for every connection that does not compress it, and wsproto,
+pure Python, took as long to make each frame as the kernel took to send it
+(py-spy, 500 members at 100 messages a second). `frame_of` makes it once.
 """
 from engineio import exceptions
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+from wsproto.connection import ConnectionState
 from wsproto.events import BytesMessage, TextMessage
+
+_RSV_BITS = 0x70  # a frame's extension bits: set when permessage-deflate compressed it
+
+# The last message framed, and its frame, replaced as one tuple (safe under threads
+# too). Holding the message keeps its id from being reused by another object.
+_last_framed = (None, b"")
+
+
+def frame_of(connection, message):
+    """The frame of `message` (a str or bytes) for `connection`, a wsproto server
+    connection. The same message object sent again, to any connection, gets the
+    frame already made when that frame is uncompressed: an uncompressed frame is
+    valid on every connection, permessage-deflate's too (RFC 7692, section 6)."""
+    global _last_framed
+    last_message, last_frame = _last_framed
+    if message is last_message and connection.state is ConnectionState.OPEN:
+        return last_frame
+    event = BytesMessage(data=message) if isinstance(message, bytes) \
+        else TextMessage(data=str(message))
+    frame = bytes(connection.send(event))  # raises when it is not open
+    if not frame[0] & _RSV_BITS:
+        _last_framed = (message, frame)
+    return frame
 
 
 def send_all(sock, data):
@@ -39,7 +69,7 @@ class FrameBatch:
     """The WebSocket python-engineio's writer sends to (its other methods are the
     WebSocket's own)."""
 
-    __slots__ = ("_websocket", "_frames")  # one per socket
+    __slots__ = ("_frames", "_websocket")  # one per socket
 
     def __init__(self, websocket):
         self._websocket = websocket  # python-engineio's wrapper of simple-websocket
@@ -49,9 +79,7 @@ class FrameBatch:
         connection = self._websocket.ws  # simple_websocket.Server
         if not connection.connected:
             raise OSError("the WebSocket is closed")  # as python-engineio's wrapper does
-        event = BytesMessage(data=message) if isinstance(message, bytes) \
-            else TextMessage(data=str(message))
-        frame = connection.ws.send(event)
+        frame = frame_of(connection.ws, message)
         if self._frames is None:
             send_all(connection.sock, frame)
         else:
