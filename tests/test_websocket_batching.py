@@ -1,7 +1,8 @@
 """A WebSocket writer that fell behind sends its backlog in one system call
 (utils/websocket_batching.py, issue 12), with the frames simple-websocket makes,
 in order. Real python-engineio server and socket, real simple-websocket over a
-real socket pair; the server's end counts its `send` calls."""
+real socket pair; the server's end counts its `send` calls. A room message's frame
+is made once for all its sockets (real wsproto connections and clients)."""
 import base64
 import os
 from types import SimpleNamespace
@@ -18,7 +19,7 @@ from wsproto.extensions import PerMessageDeflate
 from wsproto.utilities import LocalProtocolError
 
 from tests.test_e2e_server import _read_frame
-from utils import memory
+from utils import memory, websocket_batching
 from utils.websocket_batching import frame_of
 
 
@@ -126,17 +127,32 @@ def encoded(data):
 
 def test_a_room_message_is_framed_once_for_all_its_sockets():
     """python-engineio encodes a room message once, so each member's writer sends the
-    same string object: the frame is made once, and each member reads the message."""
+    same string object: the frame is made once, and each member reads the message,
+    also when each writer sends several messages before the next writer starts."""
     pairs = [websocket_pair() for _ in range(3)]
-    message = encoded('["new_chat_room_message",{"id":"m1"}]')
+    messages = [encoded(f'["new_chat_room_message",{{"id":"m{n}"}}]') for n in range(3)]
 
-    frames = [frame_of(server, message) for server, _ in pairs]
+    frames = [[frame_of(server, message) for message in messages] for server, _ in pairs]
 
-    assert frames[1] is frames[0] and frames[2] is frames[0]
-    assert all(received_by(client, frame) == [message]
-               for (_, client), frame in zip(pairs, frames))
-    equal_but_another = encoded('["new_chat_room_message",{"id":"m1"}]')
-    assert frame_of(pairs[0][0], equal_but_another) is not frames[0]
+    for n in range(3):
+        assert frames[1][n] is frames[0][n] and frames[2][n] is frames[0][n]
+    for (_, client), sent in zip(pairs, frames):
+        assert received_by(client, b"".join(sent)) == messages
+    equal_but_another = encoded('["new_chat_room_message",{"id":"m0"}]')
+    assert frame_of(pairs[0][0], equal_but_another) is not frames[0][0]
+
+
+def test_the_frames_kept_are_bounded():
+    server, _ = websocket_pair()
+    first = encoded("first")
+    kept = frame_of(server, first)
+    for n in range(websocket_batching.RECENT_FRAMES):
+        frame_of(server, encoded(f"later {n}"))
+    large = encoded("x" * websocket_batching.SHARED_FRAME_BYTES)
+
+    assert frame_of(server, first) is not kept  # made again: it was let go
+    assert frame_of(server, large) is not frame_of(server, large)  # never kept
+    assert len(websocket_batching._recent_frames) == websocket_batching.RECENT_FRAMES
 
 
 def test_a_closed_connection_gets_no_shared_frame():

@@ -26,34 +26,41 @@ A message to a room is one packet, encoded once (python-engineio caches a
 packet's encoding), so every member's writer sends the same string object. Its
 frame is the same for every connection that does not compress it, and wsproto,
 pure Python, took as long to make each frame as the kernel took to send it
-(py-spy, 500 members at 100 messages a second). `frame_of` makes it once.
+(py-spy, 500 members at 100 messages a second). `frame_of` makes it once. It
+keeps the frames of the last messages, not only the last one: a writer that fell
+behind sends several messages in a row before the next writer sends the first.
 """
+from collections import OrderedDict
+
 from engineio import exceptions
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from wsproto.connection import ConnectionState
 from wsproto.events import BytesMessage, TextMessage
 
 _RSV_BITS = 0x70  # a frame's extension bits: set when permessage-deflate compressed it
+RECENT_FRAMES = 128  # messages whose frames are kept: more than a writer falls behind by
+SHARED_FRAME_BYTES = 16 * 1024  # larger frames are not kept: 4 MiB kept at most
 
-# The last message framed, and its frame, replaced as one tuple (safe under threads
-# too). Holding the message keeps its id from being reused by another object.
-_last_framed = (None, b"")
+# id(message) -> (message, its frame). Holding the message keeps its id from being
+# reused by another object. OrderedDict: its popitem is one step, safe under threads.
+_recent_frames = OrderedDict()
 
 
 def frame_of(connection, message):
     """The frame of `message` (a str or bytes) for `connection`, a wsproto server
-    connection. The same message object sent again, to any connection, gets the
-    frame already made when that frame is uncompressed: an uncompressed frame is
-    valid on every connection, permessage-deflate's too (RFC 7692, section 6)."""
-    global _last_framed
-    last_message, last_frame = _last_framed
-    if message is last_message and connection.state is ConnectionState.OPEN:
-        return last_frame
+    connection. A message object sent again, to any connection, gets the frame
+    already made when that frame is uncompressed: an uncompressed frame is valid
+    on every connection, permessage-deflate's too (RFC 7692, section 6)."""
+    known = _recent_frames.get(id(message))
+    if known is not None and known[0] is message and connection.state is ConnectionState.OPEN:
+        return known[1]
     event = BytesMessage(data=message) if isinstance(message, bytes) \
         else TextMessage(data=str(message))
     frame = bytes(connection.send(event))  # raises when it is not open
-    if not frame[0] & _RSV_BITS:
-        _last_framed = (message, frame)
+    if not frame[0] & _RSV_BITS and len(frame) <= SHARED_FRAME_BYTES:
+        _recent_frames[id(message)] = (message, frame)
+        if len(_recent_frames) > RECENT_FRAMES:
+            _recent_frames.popitem(last=False)
     return frame
 
 
