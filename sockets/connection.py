@@ -12,7 +12,7 @@ from models.user import User
 from services import presence
 from services.realtime import user_room
 from sockets.common import disconnect_hooks, on_event
-from utils import memory
+from utils import memory, websocket_batching
 from utils.auth import session_user
 from utils.websocket_batching import BatchedWrites
 
@@ -37,6 +37,7 @@ class EngineIOSocket(BatchedWrites, memory.ClosingSocket):
 
 
 engineio_socket.Socket = EngineIOSocket  # python-engineio's server makes its sockets with it
+websocket_batching.install()  # and its WebSockets, with the batch EngineIOSocket flushes
 memory.name_websocket_threads()  # no ident registered per WebSocket (utils/memory.py)
 
 
