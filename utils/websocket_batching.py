@@ -10,14 +10,13 @@ packets at once; their frames can leave in one call.
 
 python-engineio's gevent and threading drivers make their WebSockets with
 subclasses of their own classes (`BatchedSends`, `install`): a send frames the
-packet and keeps the bytes,
-and the batch goes out in one call when the writer polls again (`BatchedWrites`,
-a mixin of the Engine.IO socket), which it does right after sending what it
-polled. So a writer that keeps up sends as before, one frame per call, at the
-same moment; a writer that fell behind sends what it caught up on at once. The
-frames are those simple-websocket makes, in the same order, and none is left
-half sent when the socket's buffer is full (simple-websocket's single `send`
-could).
+packet and keeps the bytes, and the batch goes out in one call when the writer
+polls again (`BatchedWrites`, a mixin of the Engine.IO socket), which it does
+right after sending what it polled. So a writer that keeps up sends as before,
+one frame per call, at the same moment; a writer that fell behind sends what it
+caught up on at once. The frames are those simple-websocket makes, in the same
+order, and none is left half sent when the socket's buffer is full
+(simple-websocket's single `send` could).
 
 Once a socket is on WebSocket, only its writer polls: python-engineio answers a
 polling GET of an upgraded or upgrading socket without polling. A socket that
