@@ -5,6 +5,8 @@ real socket pair; the server's end counts its `send` calls. A room message's fra
 is made once for all its sockets (real wsproto connections and clients)."""
 import base64
 import os
+import socket
+import threading
 from types import SimpleNamespace
 
 import engineio
@@ -23,21 +25,29 @@ from utils import memory, websocket_batching
 from utils.websocket_batching import frame_of
 
 
-class CountingSocket(gevent_socket.socket):
-    """A gevent socket that records what each of its `send` calls sent (on the class:
-    simple-websocket sends through a `dup` of the socket it is given)."""
+class CountingSends:
+    """A socket that records what each of its `send` calls sent (on this class:
+    simple-websocket sends through a `dup` of the socket it is given under gevent)."""
 
     sent = None
 
     def send(self, data, *args, **kwargs):
         count = super().send(data, *args, **kwargs)
-        type(self).sent.append(bytes(data[:count]))
+        CountingSends.sent.append(bytes(data[:count]))
         return count
+
+
+class CountingSocket(CountingSends, gevent_socket.socket):
+    pass
+
+
+class CountingThreadSocket(CountingSends, socket.socket):
+    pass
 
 
 @pytest.fixture
 def counted_pair():
-    CountingSocket.sent = []
+    CountingSends.sent = []
     client, server_end = gevent_socket.socketpair()
     server_end = CountingSocket(fileno=server_end.detach())
     yield client, server_end
@@ -45,27 +55,32 @@ def counted_pair():
     server_end.close()
 
 
-def websocket_environ(sock):
-    """A WebSocket upgrade as gevent's pywsgi hands it over, as far as simple-websocket
-    reads it (the connection's socket is `wsgi.input.raw._sock`)."""
-    return {"SERVER_SOFTWARE": "gevent/26",
-            "wsgi.input": SimpleNamespace(raw=SimpleNamespace(_sock=sock)),
-            "REQUEST_METHOD": "GET", "HTTP_HOST": "localhost",
+def upgrade_request():
+    return {"REQUEST_METHOD": "GET", "HTTP_HOST": "localhost",
             "HTTP_CONNECTION": "Upgrade", "HTTP_UPGRADE": "websocket",
             "HTTP_SEC_WEBSOCKET_VERSION": "13",
             "HTTP_SEC_WEBSOCKET_KEY": base64.b64encode(os.urandom(16)).decode()}
 
 
-def deliver_backlog(socket_class, client, server_end, count=5, handler_frames=None):
-    """Queue `count` messages on a socket whose writer has not started, open its
-    WebSocket, and return the payloads the client reads. `handler_frames`, a list,
-    gets the frames the connection's handler waits in, innermost first."""
-    server = engineio.Server(async_mode="gevent")
+def websocket_environ(sock):
+    """A WebSocket upgrade as gevent's pywsgi hands it over, as far as simple-websocket
+    reads it (the connection's socket is `wsgi.input.raw._sock`)."""
+    return {**upgrade_request(), "SERVER_SOFTWARE": "gevent/26",
+            "wsgi.input": SimpleNamespace(raw=SimpleNamespace(_sock=sock))}
+
+
+def queued_socket(socket_class, async_mode, count):
+    """An Engine.IO socket with `count` messages queued and no writer yet."""
+    server = engineio.Server(async_mode=async_mode)
     sock = socket_class(server, "sid-batch")
     server.sockets[sock.sid] = sock
     for n in range(count):
         sock.send(packet.Packet(packet.MESSAGE, data=f"message {n}"))
-    handler = gevent.spawn(sock._upgrade_websocket, websocket_environ(server_end), None)
+    return sock
+
+
+def read_payloads(client, count):
+    """The upgrade's answer, then the payloads of `count` text frames."""
     received = b""
     while b"\r\n\r\n" not in received:
         received += client.recv(4096)
@@ -76,6 +91,16 @@ def deliver_backlog(socket_class, client, server_end, count=5, handler_frames=No
         first_byte, payload, received = _read_frame(client, received)
         assert first_byte == 0x81  # FIN, text
         payloads.append(payload)
+    return payloads
+
+
+def deliver_backlog(socket_class, client, server_end, count=5, handler_frames=None):
+    """Queue `count` messages on a socket whose writer has not started, open its
+    WebSocket, and return the payloads the client reads. `handler_frames`, a list,
+    gets the frames the connection's handler waits in, innermost first."""
+    sock = queued_socket(socket_class, "gevent", count)
+    handler = gevent.spawn(sock._upgrade_websocket, websocket_environ(server_end), None)
+    payloads = read_payloads(client, count)
     frame = handler.gr_frame  # where the handler greenlet waits for the client
     while handler_frames is not None and frame is not None:
         handler_frames.append(frame)
@@ -87,13 +112,42 @@ def deliver_backlog(socket_class, client, server_end, count=5, handler_frames=No
 
 
 def frame_sends():
-    return [data for data in CountingSocket.sent if not data.startswith(b"HTTP/1.1")]
+    return [data for data in CountingSends.sent if not data.startswith(b"HTTP/1.1")]
 
 
 def test_a_backlog_goes_out_in_one_call_in_order(app, counted_pair):
     # The class the app installed (sockets/connection.py), looked up now.
     payloads = deliver_backlog(engineio_socket.Socket, *counted_pair)
 
+    assert payloads == [f"4message {n}".encode() for n in range(5)]
+    assert len(frame_sends()) == 1
+
+
+def run_werkzeug_upgrade(sock, environ):
+    try:
+        sock._upgrade_websocket(environ, None)
+    except ConnectionError:
+        pass  # how simple-websocket tells werkzeug the connection was taken over
+
+
+def test_under_threads_a_backlog_goes_out_in_one_call_too(app):
+    """ASYNC_MODE=threading (werkzeug's server): python-engineio's threading driver
+    makes its WebSockets with the batched class too. Real threads, real sockets."""
+    CountingSends.sent = []
+    client, server_end = socket.socketpair()
+    server_end = CountingThreadSocket(fileno=server_end.detach())
+    sock = queued_socket(engineio_socket.Socket, "threading", 5)
+    handler = threading.Thread(target=run_werkzeug_upgrade,
+                               args=(sock, {**upgrade_request(), "werkzeug.socket": server_end}))
+    handler.start()
+    try:
+        payloads = read_payloads(client, 5)
+    finally:
+        client.close()  # the handler sees the connection end and returns
+        handler.join(timeout=10)
+        server_end.close()
+
+    assert not handler.is_alive()
     assert payloads == [f"4message {n}".encode() for n in range(5)]
     assert len(frame_sends()) == 1
 
