@@ -49,6 +49,8 @@ from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from wsproto.connection import ConnectionState
 from wsproto.events import BytesMessage, TextMessage
 
+from utils.socket_writes import send_all
+
 _RSV_BITS = 0x70  # a frame's extension bits: set when permessage-deflate compressed it
 RECENT_FRAMES = 128  # messages whose frames are kept: more than a writer falls behind by
 SHARED_FRAME_BYTES = 16 * 1024  # larger frames are not kept: 4 MiB kept at most
@@ -74,14 +76,6 @@ def frame_of(connection, message):
         if len(_recent_frames) > RECENT_FRAMES:
             _recent_frames.popitem(last=False)
     return frame
-
-
-def send_all(sock, data):
-    """`sock.sendall`, in one system call when the data fits the socket's buffer
-    (gevent's `sendall` asks the buffer's size first: two calls for every frame)."""
-    view = memoryview(data)
-    while view:
-        view = view[sock.send(view):]
 
 
 class BatchedSends:
