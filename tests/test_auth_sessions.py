@@ -319,3 +319,18 @@ def test_sockets_of_a_dead_process_are_swept(app, auth, socket_client, emitted):
     assert len(offline) == 1 and offline[0] in {str(user["_id"]), str(friend["_id"])}
     sio.disconnect()  # the socket's own close later finds nothing left to undo
     assert [e["data"]["user_id"] for e in emitted if e["event"] == "user_offline"] == offline
+
+
+def test_an_unchanged_session_is_not_sent_again_but_varies_the_answer(auth):
+    """A read that leaves the session as it was sets no cookie (the session is not
+    rewritten either) and says the answer depends on the cookie; signing out
+    still clears the cookie."""
+    _, client = auth.signed_in()
+    read = client.get("/api/auth/me")
+    assert read.status_code == 200
+    assert not [h for h in read.headers.getlist("Set-Cookie") if h.startswith("session=")]
+    assert "Cookie" in [v.strip() for v in read.headers["Vary"].split(",")]
+    out = client.post("/api/auth/logout")
+    assert out.status_code == 200
+    cleared = [h for h in out.headers.getlist("Set-Cookie") if h.startswith("session=")]
+    assert cleared and ("Max-Age=0" in cleared[0] or "expires=Thu, 01 Jan 1970" in cleared[0])
