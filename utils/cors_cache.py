@@ -9,6 +9,8 @@ responses that already carry CORS headers still go through Flask-CORS.
 """
 from flask import request
 
+from utils.vary import vary_on
+
 ACL_PREFIX = "Access-Control-"
 MAX_ORIGINS = 64  # origins are client-chosen: beyond this many, no memo, same answer
 
@@ -43,7 +45,7 @@ def _memoized(cors_after_request):
         for name, value in headers:
             response.headers.add(name, value)
         if vary_origin:
-            response.vary.add("Origin")
+            vary_on(response, "Origin")
         return response
 
     return cached_cors_after_request

@@ -27,6 +27,7 @@ from utils import cache
 from utils.cache import cache_key
 from utils.prefetch_plans import names_for
 from utils.redis_client import key
+from utils.vary import vary_on
 
 # utils/auth.py caches the public fields of a signed-in user under this prefix + id.
 SESSION_USER_PREFIX = cache_key("session_user", "")
@@ -220,6 +221,6 @@ class PrefetchingRedisSessionInterface(RedisSessionInterface):
         # work is the Vary header. 6 µs of every read, skipped (issue 12).
         if session and not session.modified:
             if session.accessed:
-                response.vary.add("Cookie")
+                vary_on(response, "Cookie")
             return
         super().save_session(app, session, response)
