@@ -61,9 +61,23 @@ def shared(model, doc, author):
 
 def personal(view, user):
     """A shared view for this caller: vote flags, and their own id on their own alias posts."""
+    return _personal(view, _caller_id(user))
+
+
+def personal_all(views, user):
+    """`personal` of each view of a page. The caller's id is made text once: per view it
+    was a tenth of a cached comment tree's work (issue 12)."""
+    uid = _caller_id(user)
+    return [_personal(view, uid) for view in views]
+
+
+def _caller_id(user):
+    return str(user["_id"]) if user else None
+
+
+def _personal(view, uid):
     view = dict(view)
     voters, author = view.pop("_voters"), view.pop("_author")
-    uid = str(user["_id"]) if user else None
     view["user_has_upvoted"] = uid is not None and uid in voters["up"]
     view["user_has_downvoted"] = uid is not None and uid in voters["down"]
     if uid is not None and uid == author:

@@ -55,16 +55,24 @@ def comment_view(doc, user):
 # ----- reads -----
 
 def build_tree(views):
-    """Roots in the given order; replies under their parent, oldest first."""
-    by_id = {view["id"]: {**view, "replies": []} for view in views}
+    """Roots in the given order; replies under their parent, oldest first. The views
+    become the tree's nodes (each gets its `replies`): pass copies of your own."""
+    by_id = {}
+    for view in views:
+        view["replies"] = []
+        by_id[view["id"]] = view
     roots = []
     for view in views:
-        node = by_id[view["id"]]
         parent = by_id.get(view.get("parent_comment_id"))
-        (parent["replies"] if parent else roots).append(node)
-    for node in by_id.values():
-        node["replies"].sort(key=lambda n: n["created_at"])
+        (parent["replies"] if parent else roots).append(view)
+    for view in views:
+        if len(view["replies"]) > 1:
+            view["replies"].sort(key=_created_at)
     return roots
+
+
+def _created_at(view):
+    return view["created_at"]
 
 
 def tree_names(post_id, sort_by="top", limit=100):
@@ -93,7 +101,7 @@ def comment_tree(post_id, user, sort_by="top", limit=100):
         raise NotFound("Post not found")
     views = cache.cached(name, TTL, loads=cache.load_shared, loader=lambda: _views(hinted_find(
         Comment, {"post_id": oid}, sort, index, limit=limit)))
-    return build_tree([authorship.personal(view, user) for view in views])
+    return build_tree(authorship.personal_all(views, user))
 
 
 def _visible_comment(comment_id, user, include_deleted=False):

@@ -117,7 +117,7 @@ def list_topic_posts(topic_id, user, sort_by="new", limit=50, offset=0):
         return _views(hinted_find(Post, query, sort, index, skip=offset, limit=limit))
 
     views = cache.cached(name, TTL, load, loads=cache.load_shared)
-    return [authorship.personal(view, user) for view in views]
+    return authorship.personal_all(views, user)
 
 
 def topic_posts_query(topic_id, hidden):

@@ -47,6 +47,24 @@ def test_tree_sorting(thread, client):
     assert client.get(url + "?limit=x").status_code == 400
 
 
+def test_replies_oldest_first_and_vote_flags_per_reader(thread, client):
+    """The page is sorted by score, the replies under a comment by age; the tree is
+    built from the cached shared views, and each reader gets their own vote flags."""
+    _o, owner_client, _m, member_client, _t, post = thread
+    root = make_comment(owner_client, post["id"], "root")
+    first, second, third = (reply(owner_client, root["id"], text) for text in ("a", "b", "c"))
+    member_client.post(f"/api/comments/{third['id']}/upvote")
+    url = f"/api/comments/posts/{post['id']}/comments"
+    assert [c["id"] for c in member_client.get(url).get_json()["data"]] == [root["id"]]  # cached
+    member_tree = member_client.get(url).get_json()["data"]
+    owner_tree = owner_client.get(url).get_json()["data"]
+    for tree in (member_tree, owner_tree, client.get(url).get_json()["data"]):
+        assert [r["id"] for r in tree[0]["replies"]] == [first["id"], second["id"], third["id"]]
+        assert all(r["replies"] == [] for r in tree[0]["replies"])
+    assert [r["user_has_upvoted"] for r in member_tree[0]["replies"]] == [False, False, True]
+    assert [r["user_has_upvoted"] for r in owner_tree[0]["replies"]] == [False, False, False]
+
+
 def test_depth_limit(app, thread):
     _o, owner_client, _m, _mc, _t, post = thread
     parent = make_comment(owner_client, post["id"])
