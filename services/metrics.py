@@ -116,8 +116,9 @@ def record_status(response):
     here: the app's error handlers turn exceptions into them)."""
     started = g.get("metrics_started")
     if started is not None:
-        rule = request.url_rule
-        latency, count = _http_children(request.method, rule.rule if rule else "<unmatched>",
+        current = request._get_current_object()
+        rule = current.url_rule
+        latency, count = _http_children(current.method, rule.rule if rule else "<unmatched>",
                                         response.status_code)
         latency.observe(time.perf_counter() - started)
         count.inc()

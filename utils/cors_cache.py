@@ -28,9 +28,10 @@ def _memoized(cors_after_request):
     answers = {}
 
     def cached_cors_after_request(response):
-        if request.method == "OPTIONS" or response.headers.get("Access-Control-Allow-Origin"):
+        current = request._get_current_object()  # one proxy lookup, not two
+        if current.method == "OPTIONS" or response.headers.get("Access-Control-Allow-Origin"):
             return cors_after_request(response)
-        origin = request.environ.get("HTTP_ORIGIN")  # `headers.get` raises when absent
+        origin = current.environ.get("HTTP_ORIGIN")  # `headers.get` raises when absent
         answer = answers.get(origin)
         if answer is None:
             had_vary = "Origin" in response.vary

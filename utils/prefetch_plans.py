@@ -14,7 +14,7 @@ placeholder in it would be filled).
 """
 import functools
 
-from flask import g, request
+from flask import g
 from flask.globals import request_ctx
 
 from utils.errors import AppError
@@ -45,16 +45,17 @@ def parsed_once(parse):
 def names_for(app):
     """The cache names the current request's view will read ([] when it has no plan).
     Called before Flask matches the URL (the session opens first), so it matches it."""
-    if request_ctx.url_adapter is None:
+    ctx = request_ctx._get_current_object()  # one proxy lookup, not four
+    if ctx.url_adapter is None:
         return []
     # Flask's own matching, done early; it keeps the result (utils/flask_app.py). No
     # route, a wrong method or a redirect leave `url_rule` unset: the view answers that.
-    request_ctx.match_request()
-    rule = request.url_rule
+    ctx.match_request()
+    rule = ctx.request.url_rule
     plan = rule and getattr(app.view_functions.get(rule.endpoint), "prefetch_plan", None)
     if plan is None:
         return []
     try:
-        return list(plan(**request.view_args))
+        return list(plan(**ctx.request.view_args))
     except AppError:  # bad query parameters: the view answers them with a 400
         return []
