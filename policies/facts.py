@@ -216,9 +216,8 @@ def _memo():
     """The per-request memo (none outside a request: a long task must not keep stale facts)."""
     if not has_request_context():
         return None
-    if "policy_facts" not in g:
-        g.policy_facts = {}
-    return g.policy_facts
+    # One proxy lookup, then the plain object: this runs at every use of the facts.
+    return vars(g._get_current_object()).setdefault("policy_facts", {})
 
 
 def _load(oid):
