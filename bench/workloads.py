@@ -38,19 +38,31 @@ def cold_start(base, runs, services):
 
 # ---------------------------------------------------------------- REST hot reads
 
-def _measured_load(server, path, cookie, concurrency, duration, base):
-    """`_http_load` plus the server's CPU milliseconds per request (steadier than
-    req/s on a shared machine: other jobs' load slows both, not the CPU spent)."""
+def _measured_slice(server, path, cookie, concurrency, duration, base):
+    """One load's raw counts: latencies, errors, seconds, and the server's CPU seconds
+    (CPU per request is steadier than req/s on a shared machine: other jobs' load
+    slows both servers, not the CPU each spends)."""
     cpu0 = server.cpu()
-    figures = _http_load(server.url, path, cookie, concurrency, duration, base,
-                         processes=1 if concurrency == 1 else 2)
-    requests_served = figures["rps"] * duration
-    figures["cpu_ms_per_request"] = round(1000 * (server.cpu() - cpu0) / requests_served, 3) \
-        if requests_served else None
-    return figures
+    latencies, errors = _http_load(server.url, path, cookie, concurrency, duration, base,
+                                   processes=1 if concurrency == 1 else 2)
+    return {"latencies": latencies, "errors": errors, "seconds": duration,
+            "cpu_seconds": server.cpu() - cpu0}
+
+
+def _figures(*slices):
+    """req/s, p50/p99, errors and CPU per request of one or more slices taken together."""
+    latencies = [value for part in slices for value in part["latencies"]]
+    seconds = sum(part["seconds"] for part in slices)
+    cpu_seconds = sum(part["cpu_seconds"] for part in slices)
+    return {"rps": round(len(latencies) / seconds, 1),
+            "p50_ms": clients.percentile(latencies, 50), "p99_ms": clients.percentile(latencies, 99),
+            "errors": sum(part["errors"] for part in slices),
+            "cpu_ms_per_request": round(1000 * cpu_seconds / len(latencies), 3)
+            if latencies else None}
 
 
 def _http_load(url, path, cookie, concurrency, duration, base, processes):
+    """(latencies of the requests answered, errors) of `concurrency` clients for `duration` s."""
     jobs = [{"kind": "http", "url": url, "path": path, "cookie": cookie, "duration": duration,
              "concurrency": part} for part in _spread(concurrency, processes)]
     workers, _ = clients.start_all(jobs, base, ready_timeout=60)
@@ -60,10 +72,8 @@ def _http_load(url, path, cookie, concurrency, duration, base, processes):
         reports = [worker.receive(duration + 60)["report"] for worker in workers]
     finally:
         clients.stop_all(workers)
-    latencies = [value for report in reports for value in report["latencies"]]
-    return {"rps": round(len(latencies) / duration, 1),
-            "p50_ms": clients.percentile(latencies, 50), "p99_ms": clients.percentile(latencies, 99),
-            "errors": sum(report["errors"] for report in reports)}
+    return ([value for report in reports for value in report["latencies"]],
+            sum(report["errors"] for report in reports))
 
 
 def _spread(total, parts):
@@ -126,19 +136,31 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
     return {"status": "ok", **results}
 
 
+# Turns each of the floor and Parley take at one read and concurrency (bench/README.md).
+AGAINST_FLOOR_TURNS = 3
+
+
 def _against_floor(server, floor, path, who, concurrency, duration, base, db_pid):
-    """(Parley's figures with the floor's beside them and the ratio, the floor's): the
-    floor first, then Parley, once the database is idle. A cached read makes no
-    database command, so its CPU during Parley's figure (`db_cpu_percent`) is the
-    database's own background work sharing the cores: printed, so that a figure it
-    slowed can be told apart."""
+    """(Parley's figures with the floor's beside them and the ratio, the floor's), once
+    the database is idle. The two take turns, AGAINST_FLOOR_TURNS slices each of the
+    duration: the database's own background work (a checkpoint of what was seeded)
+    or another job's burst then lands on both instead of on whichever ran at the
+    time. A cached read makes no database command, so the database's CPU during
+    Parley's slices (`db_cpu_percent`) is that background work: printed, so that a
+    figure it slowed can be told apart."""
     if db_pid is not None:
         wait_idle(db_pid, limit=10)
-    floor_figures = _measured_load(floor, "/api/floor", who, concurrency, duration, base)
-    db_before = cpu_seconds(db_pid) if db_pid is not None else None
-    figures = _measured_load(server, path, who, concurrency, duration, base)
-    if db_before is not None:
-        figures["db_cpu_percent"] = round(100 * (cpu_seconds(db_pid) - db_before) / duration, 1)
+    turn = duration / AGAINST_FLOOR_TURNS
+    floor_slices, slices, db_seconds = [], [], 0.0
+    for _ in range(AGAINST_FLOOR_TURNS):
+        floor_slices.append(_measured_slice(floor, "/api/floor", who, concurrency, turn, base))
+        db_before = cpu_seconds(db_pid) if db_pid is not None else None
+        slices.append(_measured_slice(server, path, who, concurrency, turn, base))
+        if db_before is not None:
+            db_seconds += cpu_seconds(db_pid) - db_before
+    floor_figures, figures = _figures(*floor_slices), _figures(*slices)
+    if db_pid is not None:
+        figures["db_cpu_percent"] = round(100 * db_seconds / duration, 1)
     figures["floor_rps"] = floor_figures["rps"]
     figures["floor_cpu_ms_per_request"] = floor_figures["cpu_ms_per_request"]
     figures["ratio"] = round(figures["rps"] / floor_figures["rps"], 2) \
