@@ -111,6 +111,7 @@ def rest_reads(server, users, base, duration, services, async_mode, concurrencie
     if big:
         seed.big_reader(services, "parley_bench", base, users[1]["id"])
         targets["topic_list_1000_of_10000"] = ("/api/topics?limit=20", seed.cookie_of(reader))
+    seed.checkpoint(services)
     floor = start_baseline(base, async_mode, message_queue=services["redis"],
                            rest_redis=services["redis"])
     store = redis.Redis.from_url(services["redis"])
