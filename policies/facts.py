@@ -18,7 +18,7 @@ both users). USER_TTL only bounds how long
 a missed invalidation could last. The admin flag is not cached here: it comes
 with the session's user document.
 """
-from flask import g, has_request_context
+from flask import has_request_context
 
 from models.base import parse_id
 from models.block import Block
@@ -31,6 +31,7 @@ from models.topic_mute import TopicMute
 from utils.cache import digest, dump_ext_json, load_ext_json
 from utils.decoded_memo import DecodedMemo
 from utils.redis_client import get_redis
+from utils.request_memo import request_memo
 from utils.session_store import FACTS_PREFIX, take_prefetched_facts
 from utils.time import utcnow
 
@@ -220,8 +221,7 @@ def _memo():
     """The per-request memo (none outside a request: a long task must not keep stale facts)."""
     if not has_request_context():
         return None
-    # One proxy lookup, then the plain object: this runs at every use of the facts.
-    return vars(g._get_current_object()).setdefault("policy_facts", {})
+    return request_memo("policy_facts")  # at every use of the facts: one proxy lookup
 
 
 def _load(oid):

@@ -1,11 +1,12 @@
 """Who is calling: the signed-in user of this request, and route guards."""
 from functools import wraps
 
-from flask import g, has_request_context, session
+from flask import has_request_context, session
 
 from models.user import User
 from utils.errors import Forbidden, Unauthorized
 from utils.redis_client import get_redis
+from utils.request_memo import request_vars
 from utils.session_store import SESSION_USER_PREFIX, decode_user, fetch_user, store_user
 from utils.time import utcnow
 
@@ -93,7 +94,7 @@ def session_user():
     """
     # Each proxy is resolved once: this runs in the hook and again in the view, and
     # an access through a proxy costs about what the rest of a second call does.
-    known = vars(g._get_current_object())
+    known = request_vars()
     if "current_user" in known:
         return known["current_user"]
     user = None

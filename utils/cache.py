@@ -23,6 +23,7 @@ from flask import current_app, g, has_request_context
 
 from utils.decoded_memo import DecodedMemo
 from utils.redis_client import get_redis, key
+from utils.request_memo import request_memo
 
 
 def cache_key(*parts):
@@ -244,7 +245,7 @@ def _prefetched():
     if not has_request_context():
         return {}
     # One proxy lookup, then the plain object (this runs several times per read).
-    return vars(g._get_current_object()).setdefault("cache_prefetched", {})
+    return request_memo("cache_prefetched")
 
 
 def _forget_prefetched():

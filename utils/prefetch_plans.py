@@ -14,10 +14,10 @@ placeholder in it would be filled).
 """
 import functools
 
-from flask import g
 from flask.globals import request_ctx
 
 from utils.errors import AppError
+from utils.request_memo import request_memo
 
 
 def reads(plan):
@@ -34,7 +34,7 @@ def parsed_once(parse):
     plan and its view both ask for it. Callers must not change what it returns."""
     @functools.wraps(parse)
     def once(*args):
-        memo = vars(g._get_current_object()).setdefault("parsed_once", {})
+        memo = request_memo("parsed_once")
         key = (parse, args)
         if key not in memo:
             memo[key] = parse(*args)
