@@ -244,8 +244,7 @@ def _text(value):
 def _prefetched():
     if not has_request_context():
         return {}
-    # One proxy lookup, then the plain object (this runs several times per read).
-    return request_memo("cache_prefetched")
+    return request_memo("cache_prefetched")  # several times per read: one proxy lookup
 
 
 def _forget_prefetched():
