@@ -16,6 +16,9 @@ from utils.unavailable import is_unavailable
 
 log = logging.getLogger(__name__)
 
+# app.extensions key: the names of the jobs started in this app, for stop_all.
+JOB_NAMES = "periodic_job_names"
+
 # Extend the lease only if we still hold it (compare-and-expire).
 _RENEW = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -44,6 +47,7 @@ def start_periodic(app, name, interval, job, exclusive=True):
         return None
     state = {"running": True, "token": uuid.uuid4().hex, "passes": 0}
     app.extensions[name] = state
+    app.extensions.setdefault(JOB_NAMES, []).append(name)
     socketio.start_background_task(_run, app, name, state, interval, job, exclusive)
     return state
 
@@ -52,6 +56,13 @@ def stop_periodic(app, name):
     state = app.extensions.get(name)
     if state:
         state["running"] = False
+
+
+def stop_all_periodic(app):
+    """Stop every job of this app: at shutdown, before the servers they use go
+    (a job waking after the embedded Valkey stopped would only log an outage)."""
+    for name in app.extensions.get(JOB_NAMES, ()):
+        stop_periodic(app, name)
 
 
 def _run(app, name, state, interval, job, exclusive):

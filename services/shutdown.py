@@ -9,7 +9,11 @@ in order, once the caller has stopped accepting new connections:
    disconnect: clients treat a transport close as a reason to reconnect (to
    another process, through the load balancer), whereas an "io server
    disconnect" would make them give up;
-3. wait until in-flight HTTP requests are done, or the grace period is over.
+3. wait until in-flight HTTP requests are done, or the grace period is over;
+4. stop the periodic jobs (services/periodic.py), so none wakes up to find
+   Redis or MongoDB gone (the embedded servers stop at exit). A pass already
+   running finishes; what a job leaves pending (chat counters) waits in Redis
+   for the next pass of any process.
 
 Messages are stored before they are emitted, so a message accepted before the
 signal is either in its request (drained here) or already in MongoDB, where a
@@ -18,8 +22,11 @@ reconnecting client fetches what it missed.
 import logging
 import time
 
+from flask import current_app
+
 from extensions import socketio
 from services import metrics
+from services.periodic import stop_all_periodic
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +84,10 @@ def drain_requests(deadline):
 
 
 def shut_down(grace_seconds):
-    """Steps 1-3 within `grace_seconds`; returns the seconds left of the grace period."""
+    """Steps 1-4 within `grace_seconds`; returns the seconds left of the grace period."""
     deadline = time.monotonic() + grace_seconds
     released = release_sockets(close_seconds=min(5.0, grace_seconds / 4))
     left = drain_requests(deadline)
+    stop_all_periodic(current_app)
     log.warning("shutdown: released %d sockets, %d requests still in flight", released, left)
     return max(0.0, deadline - time.monotonic())

@@ -1,11 +1,14 @@
 """SIGHUP reloads settings, SIGTERM shuts down gracefully: real serve.py processes."""
 import json
 import signal
+import threading
 import time
 
 import pytest
 import requests
 
+from services import shutdown
+from services.periodic import JOB_NAMES, start_periodic
 from tests.live_server import signed_in_session, socket_for, start_server
 from utils import settings_reload
 from utils.text import content_filter
@@ -100,10 +103,6 @@ def test_sigterm_tells_sockets_to_reconnect_then_exits(service_urls, seeded, asy
 
 
 def test_drain_waits_for_in_flight_requests(app):
-    import threading
-
-    from services import shutdown
-
     entered, release = threading.Event(), threading.Event()
 
     def slow():
@@ -122,3 +121,19 @@ def test_drain_waits_for_in_flight_requests(app):
     assert shutdown.drain_requests(time.monotonic() + 10) == 0
     worker.join(10)
     assert results[0].status_code == 200 and results[0].get_data(as_text=True) == "done"
+
+
+def test_shutdown_stops_every_periodic_job(app):
+    """After the drain no job wakes up again (with the embedded servers it would
+    find Valkey gone and log an outage at every stop)."""
+    passes = []
+    start_periodic(app, "test_tick", 0.05, lambda: passes.append(1), exclusive=False)
+    wait_until(lambda: len(passes) >= 2, what="the job's first passes")
+
+    with app.app_context():
+        shutdown.shut_down(grace_seconds=1)
+    time.sleep(0.1)  # a pass that was already past its check may still finish
+    settled = len(passes)
+    time.sleep(0.4)  # eight intervals
+    assert len(passes) == settled
+    assert not any(app.extensions[name]["running"] for name in app.extensions[JOB_NAMES])
