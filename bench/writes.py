@@ -54,7 +54,8 @@ def write_path(server, users, base, duration, max_requests, services, db_pid=Non
     # Every post made here (the two the comments go under included) is in the count.
     created = 2 + sum(results[name]["ok"] for name in
                       ("post_c1", f"post_c{WRITERS}", f"post_c{WRITERS}_bulk"))
-    stored = _field(owner, server.url, f"/api/topics/{topic_id}", "post_count") - before
+    topic_path = f"/api/topics/{topic_id}"
+    stored = _count_settled(owner, server.url, topic_path, before + created) - before
     results["posts_stored"] = {"created": created, "topic_post_count_delta": stored,
                                "lost": created - stored}
     results["db_alone"] = {f"c{c}": db_alone(services["mongo"], c, duration, max_requests)
@@ -79,6 +80,17 @@ def _field(http, url, path, name):
     response = http.get(url + path, timeout=30)
     response.raise_for_status()
     return response.json()["data"][name]
+
+
+def _count_settled(http, url, path, expected, wait=5.0):
+    """The topic's post_count once it reaches `expected` or `wait` s passed: a burst's
+    count lands with the periodic flush (services/activity_counts.py, about 1 s)."""
+    deadline = time.monotonic() + wait
+    count = _field(http, url, path, "post_count")
+    while count < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+        count = _field(http, url, path, "post_count")
+    return count
 
 
 def _measured_writes(server, db_pid, path, body, cookies, concurrency, duration, max_requests,

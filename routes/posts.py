@@ -30,6 +30,7 @@ def topic_posts(topic_id):
 
 
 @bp.post("/topics/<topic_id>/posts")
+@reads(posts.topic_names)
 @login_required
 def create_post(topic_id):
     body = parse_body(schemas.CreatePost)

@@ -11,7 +11,7 @@ hot reads in Redis).
 - the room's `seq` counter (`next_seq(stream, seed)`), a Redis INCR seeded
   from the highest stored seq when the key is missing;
 - the room's `last_activity` / `message_count`, written to MongoDB at most
-  once per second per room (`touch_room`), the rest by the periodic flush.
+  once per second per room (`touch_room`, services/activity_counts.py).
 
 The TTL only bounds how long a missed invalidation could last: every write
 that changes one of these facts calls the matching `invalidate_*` right after
@@ -21,16 +21,14 @@ Values are MongoDB extended JSON, so ObjectIds and datetimes come back as such.
 from models.base import parse_id
 from models.chat_room import ChatRoom
 from policies import facts
-from services.periodic import start_periodic
+from services.activity_counts import ActivityCounts
 from utils.cache import bump, cache_key, read_raw, script
 from utils.cache import dump_doc as _dump
 from utils.cache import load_doc as _load
 from utils.redis_client import get_redis, key
-from utils.time import utcnow
 
 ROOM_TTL = 60
 HISTORY_TTL = 60
-TOUCH_INTERVAL_MS = 1000
 # What the send path reads of a room (not its pictures, which may be megabytes).
 ROOM_FIELDS = {name: 1 for name in ("topic_id", "name", "owner_id", "is_public",
                                     "is_group_chat", "settings", "voip_enabled")}
@@ -123,53 +121,10 @@ def current_seq(stream, seed):
 
 # ----- last_activity / message_count, folded out of the hot path -----
 
-def pending_key(room_id):
-    return key("chatcache", "pending", room_id)
-
-
-DIRTY_ROOMS = key("chatcache", "dirty")
-_TAKE = """
-local n = redis.call('getdel', KEYS[1])
-redis.call('srem', KEYS[2], ARGV[1])
-return n
-"""
-
-
-def touched_key(room_id):
-    return key("chatcache", "touched", room_id)
+ROOM_ACTIVITY = ActivityCounts("chatcache", ChatRoom, "message_count")
 
 
 def touch_room(room_id):
-    """Count one message (and drop the cached history page); write the room's counters
-    now if none were written in the last second, else leave them to the next writer or
-    the periodic flush."""
-    redis = get_redis()
-    pipe = redis.pipeline()
-    pipe.incr(pending_key(room_id))
-    pipe.sadd(DIRTY_ROOMS, str(room_id))
-    pipe.set(touched_key(room_id), "1", nx=True, px=TOUCH_INTERVAL_MS)
-    pipe.incr(cache_key("version", history_ns(room_id)))  # the cached history page
-    _, _, first, _ = pipe.execute()
-    if first:
-        flush_room(room_id)
-
-
-def flush_room(room_id):
-    """Move the pending count of a room into MongoDB (one update)."""
-    count = int(get_redis().eval(_TAKE, 2, pending_key(room_id), DIRTY_ROOMS, str(room_id)) or 0)
-    if count:
-        ChatRoom.collection().update_one({"_id": parse_id(room_id)},
-                                         {"$set": {"last_activity": utcnow()},
-                                          "$inc": {"message_count": count}})
-
-
-def flush_all():
-    """The periodic pass: every room with pending counts."""
-    for room_id in get_redis().smembers(DIRTY_ROOMS):
-        flush_room(room_id)
-
-
-def start(app):
-    """The periodic flush of pending room counters (CHAT_COUNTER_FLUSH_SECONDS; 0 = off)."""
-    return start_periodic(app, "chat_counter_flush", app.config["CHAT_COUNTER_FLUSH_SECONDS"],
-                          flush_all)
+    """Count one message and drop the cached history page, in one round trip; the
+    room's counters are written now if not already this second (activity_counts)."""
+    ROOM_ACTIVITY.touch(room_id, cache_key("version", history_ns(room_id)))

@@ -16,7 +16,8 @@ from policies.topic import (can_view, is_invite_only, require_not_banned, visibl
 from schemas import is_https_url
 from services import authorship, realtime, reports, votes
 from services.anonymous_identities import ensure_identity
-from services.content_cache import TTL, invalidate_posts, invalidate_topic, posts_ns
+from services.content_cache import (TTL, change_post_count, count_new_post, invalidate_posts,
+                                    invalidate_topic, posts_ns)
 from services.mentions import notify_mentions
 from utils import cache
 from utils.errors import Forbidden, NotFound, ValidationFailed
@@ -55,7 +56,8 @@ def body_text(content, gif_url, missing_message):
 
 def writable_topic(topic_id, user, fresh=True):
     """The topic, if the caller may write in it (the topic policy decides); `fresh=False`
-    reads the cached document (a comment does not change its topic)."""
+    reads the cached document (a comment does not change its topic, a post only the
+    counters that lag anyway: services/activity_counts.py)."""
     return writable_topic_or_403(topic_id, user, fresh=fresh)
 
 
@@ -100,6 +102,12 @@ def page_names(topic_id, sort_by="new", limit=50, offset=0, fingerprint=cache.LI
     sort, _ = SORTS.get(sort_by, SORTS["new"])
     return (documents.topic_key(oid), cache.versioned_key(
         posts_ns(oid), fingerprint, cache.digest([sort, limit, offset])))
+
+
+def topic_names(topic_id):
+    """What a new post reads first: its topic's cached document (the session script's plan)."""
+    oid = parse_id(topic_id)
+    return (documents.topic_key(oid),) if oid is not None else ()
 
 
 def list_topic_posts(topic_id, user, sort_by="new", limit=50, offset=0):
@@ -165,7 +173,7 @@ def get_post(post_id, user):
 # ----- writes -----
 
 def create_post(topic_id, user, title, content=None, gif_url=None, use_anonymous=False, tags=None):
-    topic = writable_topic(topic_id, user)
+    topic = writable_topic(topic_id, user, fresh=False)
     title = sanitize_text(title or "").strip()
     if not title:
         raise ValidationFailed("Post title is required")
@@ -179,11 +187,10 @@ def create_post(topic_id, user, title, content=None, gif_url=None, use_anonymous
     post = Post.insert(topic_id=topic["_id"], user_id=parse_id(user["_id"]), title=title,
                        content=text, gif_url=gif_url, tags=tags, anonymous_identity=alias,
                        restricted=is_invite_only(topic))
-    extra = {"$inc": {"post_count": 1}}
     if tags:
-        extra["$addToSet"] = {"tags": {"$each": tags}}
-    Topic.apply(topic["_id"], set_={"last_activity": utcnow()}, extra=extra)
-    invalidate_topic(topic["_id"])
+        Topic.apply(topic["_id"], extra={"$addToSet": {"tags": {"$each": tags}}})
+        invalidate_topic(topic["_id"])
+    count_new_post(topic["_id"])
     view = authorship.writer_view(Post, post, topic, user)
     realtime.emit("new_post", authorship.anonymous_view(view), room=f"topic_{topic['_id']}")
     notify_mentions(user, text, {"type": "post", "post_id": str(post["_id"]),
@@ -225,8 +232,7 @@ def delete_post(post_id, actor, reason=None):
                       deletion_status="pending" if by_author else "approved",
                       permanent_delete_at=utcnow() + timedelta(days=7) if by_author else None,
                       deletion_reason=sanitize_text(reason)[:500] if reason else None)
-    Topic.apply(topic["_id"], extra={"$inc": {"post_count": -1}})
-    invalidate_topic(topic["_id"])
+    change_post_count(topic["_id"], -1)
     realtime.emit("post_deleted", {"post_id": post["_id"], "topic_id": topic["_id"]},
                   room=f"topic_{topic['_id']}")
     return True
@@ -247,8 +253,7 @@ def restore_deletion(post_id, **extra_fields):
         return None
     topic_id = post.get("topic_id")
     if topic_id is not None:
-        Topic.apply(topic_id, extra={"$inc": {"post_count": 1}})
-        invalidate_topic(topic_id)
+        change_post_count(topic_id, 1)
         realtime.emit("new_post", authorship.anonymous_view(_views([post])[0]),
                       room=f"topic_{topic_id}")
     return post

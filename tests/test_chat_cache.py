@@ -125,11 +125,11 @@ def test_room_counters_catch_up_after_the_flush(app, room_setup):
     for n in range(4):
         assert send(alice, room["id"], f"burst {n}").status_code == 201
     with app.app_context():
-        chat_cache.flush_all()
+        chat_cache.ROOM_ACTIVITY.flush_all()
         stored = ChatRoom.get(room["id"])
         assert stored["message_count"] == 5  # bob's first message and the burst
         assert stored["last_activity"] is not None
-        assert not get_redis().smembers(chat_cache.DIRTY_ROOMS)
+        assert not get_redis().smembers(chat_cache.ROOM_ACTIVITY.dirty)
 
 
 def _mongo_commands():
@@ -146,7 +146,7 @@ def test_a_steady_send_is_one_insert(app, auth):
     group = create_group(alice, "crew")
     assert send(alice, group["id"], "warm").status_code == 201
     with app.app_context():  # the room's counters were written this second: not again
-        get_redis().set(chat_cache.touched_key(group["id"]), "1", ex=60)
+        get_redis().set(chat_cache.ROOM_ACTIVITY.touched_key(group["id"]), "1", ex=60)
     before = _mongo_commands()
     assert send(alice, group["id"], "steady").status_code == 201
     after = _mongo_commands()

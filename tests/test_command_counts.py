@@ -124,17 +124,19 @@ def write(world, name):
     return rec
 
 
-# MongoDB commands per write. post: the topic (read fresh: every post bumps it),
-# the insert, the topic's counters. comment: the post, the insert, the post's
-# counter (its topic comes from the cached document). The ban check and the
-# author's role come from the facts. DM: the insert, both conversation rows, the
-# notification (the recipient from the user cache, blocks and the recipient's
-# notification silences from the facts, the seq from Redis).
-WRITE_MONGO_CEILING = {"post": 3, "comment": 3, "room_message": 1, "dm": 3}
-# Round trips; comment: + the topic's cached document. Room message: the session with
-# the room (the route's plan), rate limit, seq, the counters, the publish. DM: session, recipient,
-# rate limit, seq, both conversation lists, recipient's facts, their notification
-# list, presence, missed-email queue.
+# MongoDB commands per write. post: the insert (its topic from the cached document,
+# its counters at most once a second: services/activity_counts.py). comment: the
+# post, the insert, the post's counter (its topic comes from the cached document).
+# The ban check and the author's role come from the facts. DM: the insert, both
+# conversation rows, the notification (the recipient from the user cache, blocks and
+# the recipient's notification silences from the facts, the seq from Redis).
+WRITE_MONGO_CEILING = {"post": 1, "comment": 3, "room_message": 1, "dm": 3}
+# Round trips. post: the session with the topic (the route's plan), rate limit, the
+# counters with the pages' version. comment: the session, the topic's cached document,
+# rate limit, the cache bumps. Room message: the session with the room (the route's
+# plan), rate limit, seq, the counters, the publish. DM: session, recipient, rate
+# limit, seq, both conversation lists, recipient's facts, their notification list,
+# presence, missed-email queue.
 WRITE_REDIS_CEILING = {"post": 3, "comment": 4, "room_message": 5, "dm": 9}
 
 

@@ -48,7 +48,7 @@ def test_daily_and_weekly_digests_once_per_period_and_nothing_when_nothing_is_ne
     room = create_room(owner_client, str(topic["_id"]), name="seedlings")
     assert send(owner_client, room["id"], "hi").status_code == 201
     with app.app_context():
-        chat_cache.flush_all()
+        chat_cache.ROOM_ACTIVITY.flush_all()
     before = scrape(client)
 
     assert len(drain(app)) == 2  # daily and weekly; "idle" has nothing new: skipped
