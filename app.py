@@ -12,8 +12,8 @@ from config import load_config
 from devservices import ensure_services
 from extensions import cors, limiter, socketio
 from routes import register_blueprints
-from services import (activity_counts, chat_cache, content_cache, email_service, email_worker,
-                      metrics, presence, voip_cleanup)
+from services import (activity_counts, email_service, email_worker, metrics, presence,
+                      voip_cleanup)
 from socketio_handlers import register_socket_handlers
 from utils import body_depth, csrf, unavailable
 from utils.cors_cache import cache_cors_headers
@@ -56,8 +56,7 @@ def create_app(config=None):
     metrics.init_app(app)
     presence.start(app)  # heartbeat + dead-process sweep (PRESENCE_HEARTBEAT_SECONDS)
     voip_cleanup.start(app)  # call cleanup task (VOIP_CLEANUP_INTERVAL; off in tests)
-    # room and topic counters (CHAT_COUNTER_FLUSH_SECONDS; off in tests)
-    activity_counts.start(app, chat_cache.ROOM_ACTIVITY, content_cache.TOPIC_ACTIVITY)
+    activity_counts.start(app)  # counters flush (CHAT_COUNTER_FLUSH_SECONDS; off in tests)
     email_worker.start(app)  # notification email queue (EMAIL_QUEUE_INTERVAL; off in tests)
     return app
 

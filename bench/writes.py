@@ -71,7 +71,8 @@ def _comments(server, db_pid, owner, cookies, posts_path, duration, max_requests
     post_id = post.json()["data"]["id"]
     figures = _measured_writes(server, db_pid, f"/api/comments/posts/{post_id}/comments",
                                COMMENT_BODY, cookies, WRITERS, duration, max_requests, base)
-    counted = _field(owner, server.url, f"/api/posts/{post_id}", "comment_count")
+    counted = _count_settled(owner, server.url, f"/api/posts/{post_id}", figures["ok"],
+                             name="comment_count")
     return figures, {"created": figures["ok"], "post_comment_count": counted,
                      "lost": figures["ok"] - counted}
 
@@ -82,14 +83,14 @@ def _field(http, url, path, name):
     return response.json()["data"][name]
 
 
-def _count_settled(http, url, path, expected, wait=5.0):
-    """The topic's post_count once it reaches `expected` or `wait` s passed: a burst's
-    count lands with the periodic flush (services/activity_counts.py, about 1 s)."""
+def _count_settled(http, url, path, expected, name="post_count", wait=5.0):
+    """The count `name` once it reaches `expected` or `wait` s passed: a burst's count
+    lands with the periodic flush (services/activity_counts.py, about 1 s)."""
     deadline = time.monotonic() + wait
-    count = _field(http, url, path, "post_count")
+    count = _field(http, url, path, name)
     while count < expected and time.monotonic() < deadline:
         time.sleep(0.2)
-        count = _field(http, url, path, "post_count")
+        count = _field(http, url, path, name)
     return count
 
 

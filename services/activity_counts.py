@@ -33,13 +33,18 @@ return n
 
 
 class ActivityCounts:
-    """`count_field` and `last_activity` of one collection's documents (`model`),
-    under the Redis keys `prefix:pending:<id>`, `prefix:touched:<id>` and
-    `prefix:dirty`; `on_flush(doc_id)` runs after each write (a cache to drop)."""
+    """`count_field` (and `activity_field`, a timestamp, unless None) of one
+    collection's documents (`model`), under the Redis keys `prefix:pending:<id>`,
+    `prefix:touched:<id>` and `prefix:dirty`; `on_flush(doc_id)` runs after each
+    write (the caches that show the count to drop)."""
 
-    def __init__(self, prefix, model, count_field, on_flush=None):
+    kinds = []  # every instance: the periodic pass flushes them all, none forgotten
+
+    def __init__(self, prefix, model, count_field, on_flush=None,
+                 activity_field="last_activity"):
         self.prefix, self.model, self.count_field = prefix, model, count_field
-        self.on_flush = on_flush
+        self.on_flush, self.activity_field = on_flush, activity_field
+        ActivityCounts.kinds.append(self)
         self.dirty = key(prefix, "dirty")
 
     def pending_key(self, doc_id):
@@ -72,13 +77,26 @@ class ActivityCounts:
         count = int(redis.eval(_TAKE, 2, self.pending_key(doc_id), self.dirty, str(doc_id)) or 0)
         if not count:
             return
+        update = {"$inc": {self.count_field: count}}
+        if self.activity_field:
+            update["$set"] = {self.activity_field: utcnow()}
         try:
-            self.model.collection().update_one({"_id": parse_id(doc_id)},
-                                               {"$set": {"last_activity": utcnow()},
-                                                "$inc": {self.count_field: count}})
+            self.model.collection().update_one({"_id": parse_id(doc_id)}, update)
         except Exception:
             self._put_back(doc_id, count)
             raise
+        self._written(doc_id)
+
+    def add_now(self, doc_id, delta):
+        """A change that must show at once (a deletion, its reversal): a burst's pending
+        count is written first, so the count shown is exact (no activity: a deletion
+        is not)."""
+        self.flush(doc_id)
+        self.model.collection().update_one({"_id": parse_id(doc_id)},
+                                           {"$inc": {self.count_field: delta}})
+        self._written(doc_id)
+
+    def _written(self, doc_id):
         if self.on_flush is not None:
             self.on_flush(doc_id)
 
@@ -98,11 +116,13 @@ class ActivityCounts:
         pipe.execute()
 
 
-def start(app, *kinds):
-    """The periodic flush of every document of these kinds with a pending count
-    (CHAT_COUNTER_FLUSH_SECONDS; 0 = off, as in the tests)."""
-    def flush_all():
-        for counts in kinds:
-            counts.flush_all()
+def flush_all():
+    """The periodic pass: every document of every kind with a pending count."""
+    for counts in ActivityCounts.kinds:
+        counts.flush_all()
+
+
+def start(app):
+    """The periodic flush (CHAT_COUNTER_FLUSH_SECONDS; 0 = off, as in the tests)."""
     return start_periodic(app, "chat_counter_flush", app.config["CHAT_COUNTER_FLUSH_SECONDS"],
                           flush_all)

@@ -11,7 +11,8 @@ from models.topic import Topic
 from policies import documents, facts
 from policies import post as post_policy
 from services import authorship, realtime, reports, votes
-from services.content_cache import TTL, comments_ns, invalidate_comments, invalidate_posts
+from services.content_cache import (POST_ACTIVITY, TTL, comments_ns, count_new_comment,
+                                    invalidate_comments)
 from services.mentions import notify_mentions
 from services.notifications import NotificationService
 from services.posts import (alias_for, body_text, can_moderate, check_gif_url,
@@ -143,8 +144,7 @@ def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=Fals
                              depth=parent["depth"] + 1 if parent else 0)
     if parent:
         Comment.apply(parent["_id"], extra={"$inc": {"reply_count": 1}})
-    Post.apply(post["_id"], extra={"$inc": {"comment_count": 1}})
-    invalidate_comments(post["_id"], topic["_id"])
+    count_new_comment(post["_id"])
     view = authorship.writer_view(Comment, comment, topic, user)
     realtime.emit("new_comment", authorship.anonymous_view(view), room=f"post_{post['_id']}")
     _notify(user, topic, post, comment, text, alias)
@@ -205,9 +205,7 @@ def delete_comment(comment_id, actor, reason=None):
         raise Forbidden("Permission denied or comment not found")
     Comment.mark_deleted(comment["_id"], deleted_by=parse_id(actor["_id"]),
                          deletion_reason=sanitize_text(reason)[:500] if reason else None)
-    Post.apply(comment["post_id"], extra={"$inc": {"comment_count": -1}})
-    invalidate_comments(comment["post_id"])
-    invalidate_posts(topic["_id"])
+    POST_ACTIVITY.add_now(comment["post_id"], -1)  # drops its comments and post lists
     realtime.emit("comment_deleted", {"comment_id": comment["_id"], "post_id": comment["post_id"]},
                   room=f"post_{comment['post_id']}")
     return True

@@ -16,7 +16,7 @@ from policies.topic import (can_view, is_invite_only, require_not_banned, visibl
 from schemas import is_https_url
 from services import authorship, realtime, reports, votes
 from services.anonymous_identities import ensure_identity
-from services.content_cache import (TTL, change_post_count, count_new_post, invalidate_posts,
+from services.content_cache import (TOPIC_ACTIVITY, TTL, count_new_post, invalidate_posts,
                                     invalidate_topic, posts_ns)
 from services.mentions import notify_mentions
 from utils import cache
@@ -232,7 +232,7 @@ def delete_post(post_id, actor, reason=None):
                       deletion_status="pending" if by_author else "approved",
                       permanent_delete_at=utcnow() + timedelta(days=7) if by_author else None,
                       deletion_reason=sanitize_text(reason)[:500] if reason else None)
-    change_post_count(topic["_id"], -1)
+    TOPIC_ACTIVITY.add_now(topic["_id"], -1)
     realtime.emit("post_deleted", {"post_id": post["_id"], "topic_id": topic["_id"]},
                   room=f"topic_{topic['_id']}")
     return True
@@ -253,7 +253,7 @@ def restore_deletion(post_id, **extra_fields):
         return None
     topic_id = post.get("topic_id")
     if topic_id is not None:
-        change_post_count(topic_id, 1)
+        TOPIC_ACTIVITY.add_now(topic_id, 1)
         realtime.emit("new_post", authorship.anonymous_view(_views([post])[0]),
                       room=f"topic_{topic_id}")
     return post

@@ -1,10 +1,11 @@
-"""A topic's post_count and last_activity: written through for a lone post, at
-most once a second under a burst (services/activity_counts.py), never lost."""
+"""A topic's post_count and last_activity, a post's comment_count: written through
+for a lone post or comment, at most once a second under a burst
+(services/activity_counts.py), never lost."""
 import pytest
 
 from models.topic import Topic
-from services.content_cache import TOPIC_ACTIVITY
-from tests.content_helpers import make_post, make_topic
+from services.content_cache import POST_ACTIVITY, TOPIC_ACTIVITY
+from tests.content_helpers import make_comment, make_post, make_topic
 from utils.redis_client import get_redis
 
 
@@ -81,3 +82,37 @@ def test_a_deletion_after_a_burst_shows_the_exact_count_at_once(app, topic_setup
     assert owner_client.delete(f"/api/posts/{second['id']}").status_code == 200
     assert shown_count(reader, topic["id"]) == (2, 2)  # not 0: the burst was written first
     assert posts_shown(reader, topic["id"]) == 2
+
+
+def comment_count_shown(reader, topic_id, post_id):
+    """comment_count as the post and its topic's post list show it (both cached)."""
+    alone = reader.get(f"/api/posts/{post_id}").get_json()["data"]["comment_count"]
+    listed = [p["comment_count"] for p in
+              reader.get(f"/api/posts/topics/{topic_id}/posts").get_json()["data"]
+              if p["id"] == post_id]
+    return alone, listed[0]
+
+
+def test_a_burst_of_comments_shows_at_once_and_its_count_after_the_flush(app, topic_setup):
+    owner_client, reader, topic = topic_setup
+    post = make_post(owner_client, topic["id"])
+    make_comment(owner_client, post["id"], "first")
+    assert comment_count_shown(reader, topic["id"], post["id"]) == (1, 1)
+
+    with app.app_context():
+        get_redis().set(POST_ACTIVITY.touched_key(post["id"]), "1", ex=60)
+    second = make_comment(owner_client, post["id"], "second")
+    make_comment(owner_client, post["id"], "third")
+    tree = reader.get(f"/api/comments/posts/{post['id']}/comments").get_json()["data"]
+    assert len(tree) == 3  # the comments themselves are not deferred
+    assert comment_count_shown(reader, topic["id"], post["id"]) == (1, 1)
+
+    with app.app_context():
+        POST_ACTIVITY.flush_all()
+    assert comment_count_shown(reader, topic["id"], post["id"]) == (3, 3)
+
+    with app.app_context():  # and a deletion behind another burst is exact at once
+        get_redis().set(POST_ACTIVITY.touched_key(post["id"]), "1", ex=60)
+    make_comment(owner_client, post["id"], "fourth")
+    assert owner_client.delete(f"/api/comments/{second['id']}").status_code == 200
+    assert comment_count_shown(reader, topic["id"], post["id"]) == (3, 3)

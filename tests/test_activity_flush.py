@@ -1,0 +1,55 @@
+"""The periodic pass started with the app writes every kind of deferred counter
+(services/activity_counts.py): a burst's count lands without a later write."""
+import time
+
+import pytest
+
+from models.chat_room import ChatRoom
+from models.post import Post
+from models.topic import Topic
+from services.activity_counts import ActivityCounts
+from services.periodic import stop_periodic
+from tests.chat_helpers import create_group, send
+from tests.content_helpers import make_comment, make_post, make_topic
+from utils.redis_client import get_redis
+
+
+@pytest.fixture
+def config_overrides():
+    return {"CHAT_COUNTER_FLUSH_SECONDS": 0.2}
+
+
+@pytest.fixture
+def flushing(app):
+    yield
+    stop_periodic(app, "chat_counter_flush")
+    time.sleep(0.4)  # let the task see the flag before the database goes
+
+
+def wait_for(read, expected, timeout=10):
+    deadline = time.monotonic() + timeout
+    while read() != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return read()
+
+
+def test_the_periodic_pass_writes_rooms_topics_and_posts(app, auth, flushing):
+    _, client = auth.signed_in()
+    topic = make_topic(client)
+    post = make_post(client, topic["id"])
+    room = create_group(client)
+    with app.app_context():  # each counter was written this second: the next wait
+        redis = get_redis()
+        for doc_id in (room["id"], topic["id"], post["id"]):
+            for kind in ActivityCounts.kinds:
+                redis.set(kind.touched_key(doc_id), "1", ex=60)
+    for n in range(3):
+        make_post(client, topic["id"], title=f"More {n}")
+        make_comment(client, post["id"], f"comment {n}")
+        assert send(client, room["id"], f"message {n}").status_code == 201
+
+    with app.app_context():
+        assert wait_for(lambda: Topic.get(topic["id"])["post_count"], 4) == 4
+        assert wait_for(lambda: Post.get(post["id"])["comment_count"], 3) == 3
+        assert wait_for(lambda: ChatRoom.get(room["id"])["message_count"], 3) == 3
+        assert not any(redis.smembers(kind.dirty) for kind in ActivityCounts.kinds)
