@@ -46,6 +46,7 @@ def write_path(server, users, base, duration, max_requests, services, db_pid=Non
     results[f"comment_c{WRITERS}"], results["comments_stored"] = _comments(
         server, db_pid, owner, cookies, posts_path, duration, max_requests, base)
     seed.bulk_content(services, "parley_bench", base, users[0]["id"], *bulk)
+    seed.checkpoint(services)  # written out now, not during the next figures
     results["bulk"] = {"topics": bulk[0], "posts": bulk[1]}
     results[f"post_c{WRITERS}_bulk"] = _measured_writes(
         server, db_pid, posts_path, POST_BODY, cookies, WRITERS, duration, max_requests, base)
