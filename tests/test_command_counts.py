@@ -127,11 +127,11 @@ def write(world, name):
 
 # MongoDB commands per write. post: the insert (its topic from the cached document,
 # its counters at most once a second: services/activity_counts.py). comment: the
-# post, the insert, the post's counter (its topic comes from the cached document).
-# The ban check and the author's role come from the facts. DM: the insert, both
+# post and the insert (its topic from the cached document, the post's count as the
+# topic's). The ban check and the author's role come from the facts. DM: the insert, both
 # conversation rows, the notification (the recipient from the user cache, blocks and
 # the recipient's notification silences from the facts, the seq from Redis).
-WRITE_MONGO_CEILING = {"post": 1, "comment": 3, "room_message": 1, "dm": 3}
+WRITE_MONGO_CEILING = {"post": 1, "comment": 2, "room_message": 1, "dm": 3}
 # Round trips. post: the session with the topic (the route's plan), rate limit, the
 # counters with the pages' version. comment: the session, the topic's cached document,
 # rate limit, the cache bumps. Room message: the session with the room (the route's
