@@ -210,8 +210,8 @@ SETTINGS = (
     # --- operations: reloadable settings, shutdown (issue 7) ---
     Setting("SETTINGS_FILE", text, None),
     Setting("SHUTDOWN_GRACE_SECONDS", int, 20, NON_NEGATIVE),
-    # rooms' message_count and topics' post_count (with last_activity) lag by at most
-    # this under a burst (services/activity_counts.py)
+    # rooms' message_count, topics' post_count (with last_activity) and posts'
+    # comment_count lag by at most this under a burst (services/activity_counts.py)
     Setting("CHAT_COUNTER_FLUSH_SECONDS", float, 1.0, NON_NEGATIVE),
     Setting("SLOW_MODE_DEFAULT_SECONDS", int, 0, NON_NEGATIVE),
     Setting("METRICS_TOKEN", text, None),  # set: /metrics wants this bearer token

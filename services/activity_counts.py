@@ -1,12 +1,12 @@
-"""A document's `last_activity` and one running count, written to MongoDB at most
-once per second per document (DESIGN: one write per message).
+"""A document's running count (and its `last_activity`), written to MongoDB at
+most once per second per document (DESIGN: one write per message).
 
-A busy chat room or topic would otherwise rewrite its own document with every
-message or post: a second journaled write on each send, in the database that
-bounds the write rate. `touch(doc_id)` counts one in Redis (a pending count, the
+A busy chat room, topic or post would otherwise rewrite its own document with
+every message, post or comment: a second journaled write on each, in the
+database that bounds the write rate. `touch(doc_id)` counts one in Redis (a pending count, the
 id in a dirty set) and writes the pending count now only if none was written in
 the last second; the periodic pass (`CHAT_COUNTER_FLUSH_SECONDS`) writes the
-rest. So a lone message or post shows in its count at once, a burst within about
+rest. So a lone message, post or comment shows in its count at once, a burst within about
 a second, and nothing is lost: a pending count stays in Redis until a flush
 takes it (GETDEL) and applies it, and goes back if MongoDB refuses the update.
 """
@@ -44,8 +44,8 @@ class ActivityCounts:
                  activity_field="last_activity"):
         self.prefix, self.model, self.count_field = prefix, model, count_field
         self.on_flush, self.activity_field = on_flush, activity_field
-        ActivityCounts.kinds.append(self)
         self.dirty = key(prefix, "dirty")
+        ActivityCounts.kinds.append(self)
 
     def pending_key(self, doc_id):
         return key(self.prefix, "pending", doc_id)
