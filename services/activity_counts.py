@@ -3,12 +3,13 @@ most once per second per document (DESIGN: one write per message).
 
 A busy chat room, topic or post would otherwise rewrite its own document with
 every message, post or comment: a second journaled write on each, in the
-database that bounds the write rate. `touch(doc_id)` counts one in Redis (a pending count, the
-id in a dirty set) and writes the pending count now only if none was written in
-the last second; the periodic pass (`CHAT_COUNTER_FLUSH_SECONDS`) writes the
-rest. So a lone message, post or comment shows in its count at once, a burst within about
-a second, and nothing is lost: a pending count stays in Redis until a flush
-takes it (GETDEL) and applies it, and goes back if MongoDB refuses the update.
+database that bounds the write rate. `touch(doc_id)` counts one in Redis (a
+pending count, the id in a dirty set) and writes the pending count now only if
+none was written in the last second; the periodic pass
+(`CHAT_COUNTER_FLUSH_SECONDS`) writes the rest. So a lone message, post or
+comment shows in its count at once, a burst's within about a second, and nothing
+is lost: a pending count stays in Redis until a flush takes it (GETDEL) and
+applies it, and goes back if MongoDB refuses the update.
 """
 import logging
 
