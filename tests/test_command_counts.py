@@ -247,19 +247,25 @@ def test_notification_writes_reach_the_cached_list(world):
 
 
 def test_topic_writes_reach_the_cached_topic_document(world, auth, app):
-    """The topic a cached posts page or comment tree is checked against is dropped by
-    the topic's writes: invite-only and deletion hide it from a stranger at once."""
+    """The topic a cached posts page, comment tree or new post is checked against is
+    dropped by the topic's writes: invite-only and deletion hide it from a stranger
+    at once."""
     stranger_client = auth.signed_in()[1]
     client, topic = world["client"], world["topic"]
     urls = [_url(world, "posts"), _url(world, "comments")]
     for url in urls:
         for _ in range(2):  # fill, then a cached read
             assert stranger_client.get(url).status_code == 200
+    new_post, body = f"/api/posts/topics/{topic['id']}/posts", {"title": "Hi", "content": "x"}
+    for _ in range(2):
+        assert stranger_client.post(new_post, json=body).status_code == 201
     assert client.put(f"/api/topics/{topic['id']}",
                       json={"settings": {"require_approval": True}}).status_code == 200
     for url in urls:
         assert stranger_client.get(url).status_code == 404
         assert client.get(url).status_code == 200  # the owner still sees it
+    assert stranger_client.post(new_post, json=body).status_code == 404
+    assert client.post(new_post, json=body).status_code == 201
     assert client.put(f"/api/topics/{topic['id']}",
                       json={"settings": {"require_approval": False}}).status_code == 200
     assert stranger_client.get(urls[0]).status_code == 200
