@@ -133,16 +133,18 @@ def _baseline_idle(base, urls, async_mode, count, connect_seconds):
 
 def _fan_out(args, parley, users, urls, base):
     found = {}
+    shape = workloads.parley_message(parley, users[0])  # the floor sends messages like it
     for count in args.clients:
         _step(f"fan-out: {count} clients, baseline")
         floor = _guard(lambda: workloads.baseline_fan_out(base, urls, args.async_mode, count,
-                                                          args.rates, args.duration))
+                                                          args.rates, args.duration, shape))
         _step(f"fan-out: {count} clients, parley")
         add = lambda room, ids: seed.add_members(urls, "parley_bench", base, room, ids)  # noqa: E731
         mine = _guard(lambda: workloads.parley_fan_out(parley, users, add, count, args.rates,
                                                        args.duration, base))
         found[str(count)] = {"baseline": floor, "parley": mine,
-                             "ratio": report.ratio(mine, floor)}
+                             "ratio": report.ratio(mine, floor),
+                             "message_bytes": len(json.dumps(shape, separators=(",", ":")))}
     return found
 
 

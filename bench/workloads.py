@@ -268,11 +268,26 @@ def _socket_jobs(server, cookies, count, processes, connect_seconds):
 
 # ---------------------------------------------------------------- room fan-out
 
-class BaselineRoom:
-    """Sender and room on the floor server."""
+def parley_message(server, user):
+    """One message as Parley stores and fans it out (`new_chat_room_message`), sent in
+    a room of its own: the floor then sends messages of the same fields and size, so
+    the receivers parse the same bytes from both servers (their CPU shares the cores)."""
+    http = seed.sign_in(server.url, user)
+    room = http.post(server.url + "/api/chat-rooms/group", json={
+        "name": f"bench-shape-{time.time_ns()}", "description": "bench"}, timeout=30)
+    room.raise_for_status()
+    sent = http.post(f"{server.url}/api/chat-rooms/{room.json()['data']['id']}/messages",
+                     json={"content": f"bench 0 {time.time():.6f}"}, timeout=30)
+    sent.raise_for_status()
+    return sent.json()["data"]
 
-    def __init__(self, server):
-        self.server, self.room = server, "bench-room"
+
+class BaselineRoom:
+    """Sender and room on the floor server; each message is `shape` (a Parley message)
+    with the bench's room, seq and send time."""
+
+    def __init__(self, server, shape):
+        self.server, self.room, self.shape = server, "bench-room", shape
         self.sender = socketio.Client(reconnection=False,
                                       websocket_extra_options={"skip_utf8_validation": True})
         self.sender.connect(server.url, transports=["websocket"], wait_timeout=30)
@@ -282,8 +297,9 @@ class BaselineRoom:
                 "room": self.room}
 
     def send(self, seq):
-        self.sender.emit("send", {"room": self.room, "seq": seq, "ts": time.time(),
-                                  "text": "bench message of ordinary length, forty-odd chars"})
+        now = time.time()
+        self.sender.emit("send", {**self.shape, "room": self.room, "seq": seq, "ts": now,
+                                  "content": f"bench {seq} {now:.6f}"})
         return True
 
     def close(self):
@@ -415,11 +431,11 @@ def _fan_out_step(server, room, workers, receivers, rate, duration, first_seq):
     return step
 
 
-def baseline_fan_out(base, services, async_mode, clients_count, rates, duration):
+def baseline_fan_out(base, services, async_mode, clients_count, rates, duration, shape):
     server = start_baseline(base, async_mode, message_queue=services["redis"])
     try:
         server.wait_ready()
-        room = BaselineRoom(server)
+        room = BaselineRoom(server, shape)
         try:
             return fan_out(server, room, clients_count, None, rates, duration, base)
         finally:
