@@ -73,31 +73,30 @@ class ActivityCounts:
             log.warning("%s counters of %s not written yet: %s", self.prefix, doc_id, exc)
 
     def flush(self, doc_id):
-        """Move the pending count of `doc_id` into MongoDB (one update)."""
-        redis = get_redis()
-        count = int(redis.eval(_TAKE, 2, self.pending_key(doc_id), self.dirty, str(doc_id)) or 0)
-        if not count:
+        """Move the pending count of `doc_id` into MongoDB (one update, if any)."""
+        self._write(doc_id, self._take(doc_id), 0)
+
+    def add_now(self, doc_id, delta):
+        """A change that must show at once (a deletion, its reversal): written in the
+        same update as a burst's pending count, so the count shown is exact."""
+        self._write(doc_id, self._take(doc_id), delta)
+
+    def _take(self, doc_id):
+        keys = (self.pending_key(doc_id), self.dirty)
+        return int(get_redis().eval(_TAKE, 2, *keys, str(doc_id)) or 0)
+
+    def _write(self, doc_id, pending, delta):
+        if not pending and not delta:
             return
-        update = {"$inc": {self.count_field: count}}
-        if self.activity_field:
+        update = {"$inc": {self.count_field: pending + delta}}
+        if pending and self.activity_field:  # activity is what was counted, not a deletion
             update["$set"] = {self.activity_field: utcnow()}
         try:
             self.model.collection().update_one({"_id": parse_id(doc_id)}, update)
         except Exception:
-            self._put_back(doc_id, count)
+            if pending:
+                self._put_back(doc_id, pending)
             raise
-        self._written(doc_id)
-
-    def add_now(self, doc_id, delta):
-        """A change that must show at once (a deletion, its reversal): a burst's pending
-        count is written first, so the count shown is exact (no activity: a deletion
-        is not)."""
-        self.flush(doc_id)
-        self.model.collection().update_one({"_id": parse_id(doc_id)},
-                                           {"$inc": {self.count_field: delta}})
-        self._written(doc_id)
-
-    def _written(self, doc_id):
         if self.on_flush is not None:
             self.on_flush(doc_id)
 
