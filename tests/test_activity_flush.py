@@ -11,6 +11,7 @@ from services.activity_counts import ActivityCounts
 from services.periodic import stop_periodic
 from tests.chat_helpers import create_group, send
 from tests.content_helpers import make_comment, make_post, make_topic
+from tests.waiting import wait_until
 from utils.redis_client import get_redis
 
 
@@ -24,13 +25,6 @@ def flushing(app):
     yield
     stop_periodic(app, "chat_counter_flush")
     time.sleep(0.4)  # let the task see the flag before the database goes
-
-
-def wait_for(read, expected, timeout=10):
-    deadline = time.monotonic() + timeout
-    while read() != expected and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return read()
 
 
 def test_the_periodic_pass_writes_rooms_topics_and_posts(app, auth, flushing):
@@ -48,8 +42,11 @@ def test_the_periodic_pass_writes_rooms_topics_and_posts(app, auth, flushing):
         make_comment(client, post["id"], f"comment {n}")
         assert send(client, room["id"], f"message {n}").status_code == 201
 
+    def counts():
+        return (Topic.get(topic["id"])["post_count"], Post.get(post["id"])["comment_count"],
+                ChatRoom.get(room["id"])["message_count"])
+
     with app.app_context():
-        assert wait_for(lambda: Topic.get(topic["id"])["post_count"], 4) == 4
-        assert wait_for(lambda: Post.get(post["id"])["comment_count"], 3) == 3
-        assert wait_for(lambda: ChatRoom.get(room["id"])["message_count"], 3) == 3
+        wait_until(lambda: counts() == (4, 3, 3), what="the periodic pass")
+        assert counts() == (4, 3, 3)
         assert not any(redis.smembers(kind.dirty) for kind in ActivityCounts.kinds)

@@ -10,19 +10,11 @@ import requests
 from services import shutdown
 from services.periodic import JOB_NAMES, start_periodic
 from tests.live_server import signed_in_session, socket_for, start_server
+from tests.waiting import wait_until
 from utils import settings_reload
 from utils.text import content_filter
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_until(condition, timeout=10, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
