@@ -23,6 +23,14 @@ def _na(item):
     return f"{item.get('status')}: {item.get('reason', '')}"
 
 
+def _second_burst(second):
+    """The idle figure's second burst of as many sockets (results before it had none)."""
+    if not second:
+        return ""
+    return (f"; a second burst: {second['rss_after_mb']} -> {second['rss_after_disconnect_mb']}"
+            f" MB after ({second['grew_percent']:+g}% of after the first)")
+
+
 def _fmt(value, unit=""):
     if value is None:
         return "-"
@@ -65,6 +73,7 @@ def table(results):
                      f"ramp {item['ramp_seconds']}s); RSS {item['rss_before_mb']} -> "
                      f"{item['rss_after_mb']} -> {item.get('rss_after_disconnect_mb')} MB after "
                      f"disconnect (+{item.get('kept_after_disconnect_percent')}%)"
+                     f"{_second_burst(item.get('second_burst'))}"
                      if item.get("status") == "ok" else _na(item))
             rows.append((f"idle {count}", who, value))
     for count, triple in (work.get("fan_out") or {}).items():

@@ -223,11 +223,13 @@ def _content_paths(url, http, posts=5, comments=8, commenter=None):
 # ---------------------------------------------------------------- idle connections
 
 def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60, warm=50):
-    """Server memory per idle connected WebSocket (the ramp is bounded in time).
+    """Server memory per idle connected WebSocket (the ramp is bounded in time), and
+    what stays after they leave, once and after a second burst of the same size.
 
     `warm` sockets connect and leave first, on both servers: what the first sockets
     make once (modules and code paths used the first time, connection pools grown to
-    their working size) is not a cost per socket, and would be counted as one."""
+    their working size) is not a cost per socket, and would be counted as one. The
+    second burst tells a high-water mark (reused: no growth) from a leak (grows again)."""
     if warm:
         workers, _ = clients.start_all(_socket_jobs(server, cookies, warm, processes,
                                                     connect_seconds), base,
@@ -236,28 +238,50 @@ def idle_sockets(server, cookies, count, base, processes=4, connect_seconds=60, 
         clients.stop_all(workers)
         time.sleep(5)
     before = server.rss()
+    first = _burst(server, cookies, count, base, processes, connect_seconds)
+    second = _burst(server, cookies, count, base, processes, connect_seconds)
+    connected = first["connected"]
+    per_socket = (first["rss_connected"] - before) / connected if connected else None
+    return {"status": "ok", "sockets": count, "connected": connected,
+            "failed": first["failed"], "failures": first["failures"],
+            "ramp_seconds": first["ramp_seconds"], "rss_before_mb": _mb(before),
+            "rss_after_mb": _mb(first["rss_connected"]),
+            "rss_after_disconnect_mb": _mb(first["rss_released"]),
+            "kept_after_disconnect_percent": _percent(first["rss_released"], before),
+            "kb_per_socket": round(per_socket / 1024, 1) if per_socket else None,
+            "second_burst": {"connected": second["connected"],
+                             "rss_after_mb": _mb(second["rss_connected"]),
+                             "rss_after_disconnect_mb": _mb(second["rss_released"]),
+                             "grew_percent": _percent(second["rss_released"],
+                                                      first["rss_released"])},
+            "warm_up_sockets": warm}
+
+
+def _burst(server, cookies, count, base, processes, connect_seconds):
+    """`count` sockets connect, stay 3 s and leave; the RSS while connected and 5 s after."""
     jobs = _socket_jobs(server, cookies, count, processes, connect_seconds)
     started = time.monotonic()
     workers, ready = clients.start_all(jobs, base, ready_timeout=connect_seconds + 90)
     try:
         ramp = time.monotonic() - started
         time.sleep(3)  # let the connect-time broadcasts settle
-        connected = sum(item["connected"] for item in ready)
-        after = server.rss()
+        connected_rss = server.rss()
     finally:
         clients.stop_all(workers)
     time.sleep(5)  # the disconnects are handled and their memory freed
-    released = server.rss()
-    per_socket = (after - before) / connected if connected else None
-    return {"status": "ok", "sockets": count, "connected": connected,
+    return {"connected": sum(item["connected"] for item in ready),
             "failed": sum(item["failed"] for item in ready),
             "failures": [f for item in ready for f in item["failures"]][:3],
-            "ramp_seconds": round(ramp, 1), "rss_before_mb": round(before / 2**20, 1),
-            "rss_after_mb": round(after / 2**20, 1),
-            "rss_after_disconnect_mb": round(released / 2**20, 1),
-            "kept_after_disconnect_percent": round(100 * (released - before) / before, 1),
-            "kb_per_socket": round(per_socket / 1024, 1) if per_socket else None,
-            "warm_up_sockets": warm}
+            "ramp_seconds": round(ramp, 1), "rss_connected": connected_rss,
+            "rss_released": server.rss()}
+
+
+def _mb(rss):
+    return round(rss / 2**20, 1)
+
+
+def _percent(now, then):
+    return round(100 * (now - then) / then, 1)
 
 
 def _socket_jobs(server, cookies, count, processes, connect_seconds):
