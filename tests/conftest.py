@@ -55,9 +55,14 @@ def config_overrides():
     return {}
 
 
+def _empty_redis(service_urls):
+    """No key of an earlier test (a cached page, the admin stats) is read by this one."""
+    redis_lib.Redis.from_url(service_urls["redis"]).flushdb()
+
+
 @pytest.fixture
 def app(service_urls, config_overrides):
-    redis_lib.Redis.from_url(service_urls["redis"]).flushdb()
+    _empty_redis(service_urls)
     application = create_app(make_config(service_urls, **config_overrides))
     with application.app_context():
         models.create_indexes()
@@ -171,7 +176,8 @@ class LiveDb:
 @pytest.fixture
 def live_db(service_urls):
     """A fresh database with every index, for tests that start server processes;
-    dropped afterwards."""
+    dropped afterwards. Redis starts empty too, as for `app`."""
+    _empty_redis(service_urls)
     config = make_config(service_urls)
     application = create_app(config)
     with application.app_context():
