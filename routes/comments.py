@@ -25,6 +25,7 @@ def comment_tree(post_id):
 
 
 @bp.post("/posts/<post_id>/comments")
+@reads(comments.comment_names)
 @login_required
 def create_comment(post_id):
     body = parse_body(schemas.CreateComment)

@@ -6,7 +6,6 @@ request (vote flags are the caller's). Deleted comments stay in the tree as
 """
 from models.base import parse_id
 from models.comment import MAX_DEPTH, Comment
-from models.post import Post
 from models.topic import Topic
 from policies import documents, facts
 from policies import post as post_policy
@@ -120,13 +119,24 @@ def get_comment(comment_id, user):
 
 # ----- writes -----
 
+def comment_names(post_id):
+    """What a new comment reads before its insert: its post's topic id, that topic and
+    the post's head, in one command (also the route's plan, with the session)."""
+    oid = parse_id(post_id)
+    if oid is None:
+        return ()
+    return (documents.post_topic_key(oid), documents.TOPIC_OF_REF,
+            documents.post_head_key(cache.REF, oid))
+
+
 def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=False,
                    parent_id=None):
     parent = None
     if parent_id is not None:
         parent = _reply_parent(parent_id, user)
         post_id = parent["post_id"]
-    post = Post.get(post_id)
+    cache.prefetch(*comment_names(post_id))  # nothing sent when the route's plan read them
+    post = documents.post_head(post_id)
     if post is None:
         raise NotFound("Post not found")
     topic = writable_topic(post["topic_id"], user, fresh=False)

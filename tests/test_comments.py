@@ -188,3 +188,37 @@ def test_post_author_who_blocks_a_commenter_is_not_notified_at_once(thread):
     assert owner_client.delete(f"/api/users/{member['_id']}/unblock").status_code == 200
     make_comment(member_client, post["id"], "after")
     assert comment_notes() == 2
+
+
+def test_a_deleted_post_takes_no_comment_until_it_is_restored(thread, auth):
+    """A comment reads its post from the cache (policies/documents.post_head): the
+    author's deletion, a moderator's, and an admin's restoring reach it at once."""
+    _o, owner_client, _m, member_client, topic, _post = thread
+    _admin, admin_client = auth.signed_in(is_admin=True)
+    post = make_post(member_client, topic["id"])
+    url = f"/api/comments/posts/{post['id']}/comments"
+    assert owner_client.post(url, json={"content": "first"}).status_code == 201  # cached
+    assert member_client.delete(f"/api/posts/{post['id']}").status_code == 200  # pending
+    late = owner_client.post(url, json={"content": "late"})
+    assert late.status_code == 404 and errors(late) == ["Post not found"]
+    rejected = admin_client.post(f"/api/admin/posts/{post['id']}/reject-deletion", json={})
+    assert rejected.status_code == 200, rejected.get_json()
+    first = make_comment(owner_client, post["id"], "back")
+    assert owner_client.delete(f"/api/posts/{post['id']}").status_code == 200  # a moderator's
+    assert member_client.post(url, json={"content": "again"}).status_code == 404
+    assert member_client.post(f"/api/comments/{first['id']}/reply",
+                              json={"content": "a reply"}).status_code == 404
+
+
+def test_a_post_restored_with_its_topic_takes_comments_again(thread, auth):
+    """The topic a comment checks comes with the post's head in the route's plan:
+    the topic's deletion and its restoring reach it at once."""
+    owner, owner_client, _m, member_client, topic, post = thread
+    _admin, admin_client = auth.signed_in(is_admin=True)
+    url = f"/api/comments/posts/{post['id']}/comments"
+    assert member_client.post(url, json={"content": "first"}).status_code == 201  # cached
+    assert owner_client.delete(f"/api/topics/{topic['id']}").status_code == 200
+    assert member_client.post(url, json={"content": "gone"}).status_code in (403, 404)
+    restored = admin_client.post(f"/api/admin/topics/{topic['id']}/reject-deletion", json={})
+    assert restored.status_code == 200, restored.get_json()
+    assert member_client.post(url, json={"content": "back"}).status_code == 201

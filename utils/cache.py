@@ -171,8 +171,10 @@ def prefetch(*names):
     follow in this request take them from here. A write (`bump`, `invalidate`)
     forgets them. Nothing is sent when this request read them all already (the
     session script reads a route's names with the session: utils/prefetch_plans.py)."""
+    if not names:
+        return
     memo = _prefetched()
-    if names and all(identity is None or identity in memo
+    if all(identity is None or identity in memo
                      for identity in _identities(names, _memo_ref(names, memo))):
         return
     remember(names, script(_PREFETCH)(args=prefetch_args(names)), {})
