@@ -248,8 +248,8 @@ def test_notification_writes_reach_the_cached_list(world):
 
 
 def test_topic_writes_reach_the_cached_topic_document(world, auth, app):
-    """The topic a cached posts page, comment tree or new post is checked against is
-    dropped by the topic's writes: invite-only and deletion hide it from a stranger
+    """The topic a cached posts page, comment tree, new post or new comment is checked
+    against is dropped by the topic's writes: invite-only and deletion hide it from a stranger
     at once."""
     stranger_client = auth.signed_in()[1]
     client, topic = world["client"], world["topic"]
@@ -258,15 +258,19 @@ def test_topic_writes_reach_the_cached_topic_document(world, auth, app):
         for _ in range(2):  # fill, then a cached read
             assert stranger_client.get(url).status_code == 200
     new_post, body = f"/api/posts/topics/{topic['id']}/posts", {"title": "Hi", "content": "x"}
+    new_comment = f"/api/comments/posts/{world['post']['id']}/comments"
     for _ in range(2):
         assert stranger_client.post(new_post, json=body).status_code == 201
+        assert stranger_client.post(new_comment, json={"content": "x"}).status_code == 201
     assert client.put(f"/api/topics/{topic['id']}",
                       json={"settings": {"require_approval": True}}).status_code == 200
     for url in urls:
         assert stranger_client.get(url).status_code == 404
         assert client.get(url).status_code == 200  # the owner still sees it
     assert stranger_client.post(new_post, json=body).status_code == 404
+    assert stranger_client.post(new_comment, json={"content": "x"}).status_code == 404
     assert client.post(new_post, json=body).status_code == 201
+    assert client.post(new_comment, json={"content": "x"}).status_code == 201
     assert client.put(f"/api/topics/{topic['id']}",
                       json={"settings": {"require_approval": False}}).status_code == 200
     assert stranger_client.get(urls[0]).status_code == 200
