@@ -78,8 +78,18 @@ class ActivityCounts:
 
     def add_now(self, doc_id, delta):
         """A change that must show at once (a deletion, its reversal): written in the
-        same update as a burst's pending count, so the count shown is exact."""
-        self._write(doc_id, self._take(doc_id), delta)
+        same update as a burst's pending count, so the count shown is exact.
+
+        The caller's own write (the deletion) is stored, and caches hold what it
+        changed (a post's head, policies/documents.py): they are dropped even when
+        MongoDB refuses the count, which then waits, `delta` included, for the next
+        pass, as `touch`'s does."""
+        try:
+            self._write(doc_id, self._take(doc_id), delta)
+        except PyMongoError as exc:
+            log.warning("%s counters of %s not written yet: %s", self.prefix, doc_id, exc)
+            if self.on_flush is not None:
+                self.on_flush(doc_id)
 
     def _take(self, doc_id):
         keys = (self.pending_key(doc_id), self.dirty)
@@ -94,8 +104,8 @@ class ActivityCounts:
         try:
             self.model.collection().update_one({"_id": parse_id(doc_id)}, update)
         except Exception:
-            if pending:
-                self._put_back(doc_id, pending)
+            if pending + delta:
+                self._put_back(doc_id, pending + delta)
             raise
         if self.on_flush is not None:
             self.on_flush(doc_id)

@@ -175,7 +175,7 @@ def prefetch(*names):
         return
     memo = _prefetched()
     if all(identity is None or identity in memo
-                     for identity in _identities(names, _memo_ref(names, memo))):
+           for identity in _identities(names, _memo_ref(names, memo))):
         return
     remember(names, script(_PREFETCH)(args=prefetch_args(names)), {})
 
