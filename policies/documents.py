@@ -48,6 +48,12 @@ POST_HEAD = {"topic_id": 1, "user_id": 1, "title": 1}
 TOPIC_OF_REF = cache.versioned_key(topic_ns(cache.REF), "bson")
 
 
+def post_and_topic_names(post_id):
+    """The first names of a plan that reads a post's topic: the post's topic id (first,
+    so REF is filled from it) and that topic's document. Names holding REF may follow."""
+    return post_topic_key(post_id), TOPIC_OF_REF
+
+
 def topic(topic_id, include_deleted=False):
     """The topic document (None if missing, or deleted unless asked)."""
     oid = parse_id(topic_id)

@@ -82,7 +82,7 @@ def tree_names(post_id, sort_by="top", limit=100):
     if oid is None:
         return ()
     sort, _ = SORTS.get(sort_by, SORTS["top"])
-    return (documents.post_topic_key(oid), documents.TOPIC_OF_REF,
+    return (*documents.post_and_topic_names(oid),
             cache.versioned_key(comments_ns(oid), cache.digest([sort, limit])))
 
 
@@ -125,8 +125,7 @@ def comment_names(post_id):
     oid = parse_id(post_id)
     if oid is None:
         return ()
-    return (documents.post_topic_key(oid), documents.TOPIC_OF_REF,
-            documents.post_head_key(cache.REF, oid))
+    return (*documents.post_and_topic_names(oid), documents.post_head_key(cache.REF, oid))
 
 
 def create_comment(post_id, user, content=None, gif_url=None, use_anonymous=False,
