@@ -6,7 +6,6 @@ and charts, warns one reported user (who gets `user_warning` live) and bans
 another (whose socket is dropped at once), and answers a ticket. Screenshot: test-artifacts/dashboard.png.
 """
 import os
-import time
 from datetime import timedelta
 
 import pyotp
@@ -14,6 +13,7 @@ import pytest
 
 from tests import factories
 from tests.live_server import ROOT, signed_in_session, socket_for, start_server
+from tests.waiting import wait_until
 from utils.time import utcnow
 
 CHROMIUM = "/usr/bin/chromium"
@@ -81,7 +81,7 @@ def test_admin_handles_reports_in_the_browser(service_urls, seeded):
                 warning = rude_socket.log.wait_for("user_warning")
                 assert warning["message"] == "Please keep it civil."
                 _act(page, expect, "spammer", "ban_user", "")  # empty = permanent
-                _wait_until(lambda: not spammer_socket.connected)
+                wait_until(lambda: not spammer_socket.connected, what="the banned user's socket to close")
                 expect(page.locator("#reports")).to_contain_text("No open reports.")
                 expect(page.locator("#banned")).to_contain_text("spammer")
                 ticket = page.locator(".ticket-row", has_text="Cannot upload")
@@ -130,12 +130,3 @@ def _act(page, expect, username, action, answer):
     taken = {"warn_user": "user_warned", "ban_user": "user_banned"}[action]
     expect(page.locator("#flash")).to_have_text(f"Action taken: {taken}")
     expect(page.locator(".report-row", has_text=username)).to_have_count(0)
-
-
-def _wait_until(condition, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
